@@ -1,0 +1,92 @@
+// Sanitizer fiber annotations (see fiber_hooks.hpp) and, for the TSan build,
+// the happens-before seam (hb.hpp) mapped onto TSan's annotations.
+//
+// TSan: each G is a TSan fiber; switches use the no-sync flag, so TSan sees
+// only the edges the runtime publishes through hb::. An edge for a G other
+// than the running one is taken by switching TSan to that G's fiber for the
+// duration of the annotation.
+// ASan: each switch is bracketed by __sanitizer_{start,finish}_switch_fiber
+// so ASan knows which stack is live; stacks of Gs that were not created by
+// the runtime (main, worker g0s) are learned on the first switch away.
+#include "fiber_hooks.hpp"
+
+#include <cstddef>
+
+#include "hb.hpp"
+#include "sched.hpp"
+
+#if defined(CSP_HB_TSAN)
+extern "C" {
+void* __tsan_get_current_fiber(void);
+void* __tsan_create_fiber(unsigned flags);
+void __tsan_destroy_fiber(void* fiber);
+void __tsan_switch_to_fiber(void* fiber, unsigned flags);
+void __tsan_acquire(void* addr);
+void __tsan_release(void* addr);
+}
+
+namespace csp::rt {
+namespace {
+constexpr unsigned kNoSync = 1;  // __tsan_switch_to_fiber_no_sync
+
+void* fiber_of(G* g) {
+  if (!g->sanitizer_fiber) g->sanitizer_fiber = __tsan_get_current_fiber();
+  return g->sanitizer_fiber;
+}
+
+template <class F>
+void as(G* g, F f) {
+  void* cur = __tsan_get_current_fiber();
+  void* target = g->sanitizer_fiber ? g->sanitizer_fiber : cur;
+  if (target == cur) return f();
+  __tsan_switch_to_fiber(target, kNoSync);
+  f();
+  __tsan_switch_to_fiber(cur, kNoSync);
+}
+}  // namespace
+
+namespace fiber_hooks {
+void on_create(G* g) { g->sanitizer_fiber = __tsan_create_fiber(0); }
+void on_destroy(G* g) { __tsan_destroy_fiber(g->sanitizer_fiber); }
+void before_switch(G*, G* to, bool) { __tsan_switch_to_fiber(fiber_of(to), kNoSync); }
+void after_switch(G*, G*) {}
+void adopt_thread(G* g) { g->sanitizer_fiber = __tsan_get_current_fiber(); }
+}  // namespace fiber_hooks
+
+namespace hb {
+void acquire(G* g, const void* sync) { as(g, [&] { __tsan_acquire(const_cast<void*>(sync)); }); }
+void release(G* g, const void* sync) { as(g, [&] { __tsan_release(const_cast<void*>(sync)); }); }
+void go_start(G* parent, G* child) {
+  release(parent, child);
+  acquire(child, child);
+}
+}  // namespace hb
+}  // namespace csp::rt
+
+#elif defined(CSP_FIBERS_ASAN)
+extern "C" {
+void __sanitizer_start_switch_fiber(void** fake_stack_save, const void* bottom, size_t size);
+void __sanitizer_finish_switch_fiber(void* fake_stack_save, const void** bottom_old,
+                                     size_t* size_old);
+}
+
+namespace csp::rt::fiber_hooks {
+void on_create(G*) {}
+void on_destroy(G*) {}
+void adopt_thread(G*) {}
+void before_switch(G* from, G* to, bool from_dies) {
+  __sanitizer_start_switch_fiber(from_dies ? nullptr : &from->sanitizer_fiber, to->stack.lo,
+                                 to->stack.size());
+}
+void after_switch(G* from, G* to) {
+  const void* bottom = nullptr;
+  size_t size = 0;
+  __sanitizer_finish_switch_fiber(to->sanitizer_fiber, &bottom, &size);
+  to->sanitizer_fiber = nullptr;
+  if (from && !from->stack.lo && bottom) {
+    from->stack.lo = static_cast<char*>(const_cast<void*>(bottom));
+    from->stack.hi = from->stack.lo + size;
+  }
+}
+}  // namespace csp::rt::fiber_hooks
+#endif

@@ -1,0 +1,24 @@
+// Tells sanitizers about goroutine switches (TSan's and ASan's fiber APIs).
+// Empty in plain builds. Called only from switch_to in scheduler.cpp and
+// from goroutine creation and destruction.
+#pragma once
+
+#include "g.hpp"
+
+namespace csp::rt::fiber_hooks {
+
+#if defined(CSP_HB_TSAN) || defined(CSP_FIBERS_ASAN)
+void on_create(G* g);                      // g's fiber exists from here on
+void on_destroy(G* g);                     // after g has switched away for good
+void before_switch(G* from, G* to, bool from_dies);
+void after_switch(G* from, G* to);         // runs in `to`
+void adopt_thread(G* g);                   // g is the running OS thread's context
+#else
+inline void on_create(G*) {}
+inline void on_destroy(G*) {}
+inline void before_switch(G*, G*, bool) {}
+inline void after_switch(G*, G*) {}
+inline void adopt_thread(G*) {}
+#endif
+
+}  // namespace csp::rt::fiber_hooks

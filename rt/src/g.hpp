@@ -1,0 +1,65 @@
+// G: the runtime's record of one goroutine (Go's g), and of each OS thread
+// that blocks in csp code without being a worker (a "thread G").
+//
+// Invariants:
+//  - A goroutine's G lives at the top of its own stack mapping, so a parked
+//    goroutine costs the pages its frames touched and nothing else.
+//  - sp is valid only while the G is not running.
+//  - status moves running -> waiting in park() and waiting -> runnable only in
+//    ready(), which runs strictly after park()'s unlock callback (so never
+//    before the G's context has been saved).
+//  - Every G that is not dead is on the registry list (registry.cpp).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "stack.hpp"
+
+namespace csp::rt {
+
+enum class GStatus : uint8_t { runnable, running, waiting, dead };
+
+// Why a G is parked: every wait state has its own reason (Go's waitReason).
+enum class WaitReason : uint8_t {
+  none,
+  chan_send,
+  chan_recv,
+  chan_send_nil,
+  chan_recv_nil,
+  select,
+  select_no_cases,
+  mutex_lock,
+  rwmutex_lock,
+  rwmutex_rlock,
+  wait_group,
+  cond_wait,
+  once,
+  sleep,
+};
+const char* wait_reason_string(WaitReason r);
+
+struct ThreadParker;
+
+struct G {
+  void* sp = nullptr;               // saved context while not running
+  uint64_t id = 0;
+  std::atomic<GStatus> status{GStatus::runnable};
+  WaitReason wait_reason = WaitReason::none;
+  const void* wait_pc = nullptr;    // user call site of the blocking call
+  Stack stack;                      // empty for the main G and thread Gs
+  void (*run)(void*) = nullptr;       // the closure's trampoline
+  void* closure = nullptr;          // on this G's stack, below the G
+  G* sched_link = nullptr;          // global run queue
+  G* all_prev = nullptr;            // registry list, guarded by registry lock
+  G* all_next = nullptr;
+  uint64_t parent_id = 0;           // goroutine that ran `go`
+  const void* create_pc = nullptr;  // where `go` was called
+  // Set by the one waker that wins a select (Go's g.selectDone).
+  std::atomic<uint32_t> select_done{0};
+  void* param = nullptr;            // set by a waker: the Waiter it completed
+  ThreadParker* parker = nullptr;   // non-null: an OS thread, not a goroutine
+  void* sanitizer_fiber = nullptr;  // TSan fiber of this G (sanitizer builds)
+};
+
+}  // namespace csp::rt

@@ -1,0 +1,55 @@
+// csp::mutex: a three-state futex mutex (Drepper's "Futexes Are Tricky"),
+// parking goroutines on the parking lot, with a short spin first as Go's
+// sync.Mutex does on multi-core machines.
+//
+// States: 0 unlocked, 1 locked, 2 locked and maybe waited on.
+// Invariant: unlock's last touch of the mutex is the exchange to 0; the wake
+// that may follow uses the address as a key only (parking_lot.hpp).
+#include "csp/detail/core.hpp"
+#include "csp/panic.hpp"
+#include "hb.hpp"
+#include "parking_lot.hpp"
+#include "platform/os.hpp"
+#include "sched.hpp"
+
+namespace csp::detail {
+namespace {
+
+constexpr int kSpinTries = 100;  // ~ a few microseconds of pause
+
+}  // namespace
+
+bool mutex_try_lock(std::atomic<uint32_t>* state) noexcept {
+  uint32_t zero = 0;
+  if (!state->compare_exchange_strong(zero, 1, std::memory_order_acquire)) return false;
+  rt::hb::acquire(rt::current_g(), state);  // edge: the last unlock before this lock
+  return true;
+}
+
+__attribute__((noinline)) void mutex_lock(std::atomic<uint32_t>* state) {
+  uint32_t c = 0;
+  if (!state->compare_exchange_strong(c, 1, std::memory_order_acquire)) {
+    const void* pc = __builtin_return_address(0);
+    for (int i = 0; i < kSpinTries && c != 0; i++) {
+      rt::os::cpu_relax();
+      c = state->load(std::memory_order_relaxed);
+      if (c == 0 && state->compare_exchange_strong(c, 1, std::memory_order_acquire)) break;
+    }
+    if (c != 0) {
+      // Mark contended; whoever holds it will wake someone on unlock.
+      while (state->exchange(2, std::memory_order_acquire) != 0)
+        rt::wait_on(state, 2, rt::WaitReason::mutex_lock, pc);
+    }
+  }
+  rt::hb::acquire(rt::current_g(), state);  // edge: the last unlock before this lock
+}
+
+void mutex_unlock(std::atomic<uint32_t>* state) {
+  if (state->load(std::memory_order_relaxed) == 0) throw csp::panic("sync: unlock of unlocked mutex");
+  rt::hb::release(rt::current_g(), state);  // edge: this unlock before the next lock
+  uint32_t prev = state->exchange(0, std::memory_order_release);
+  if (prev == 2) rt::wake_on(state, 1);
+  if (prev == 0) throw csp::panic("sync: unlock of unlocked mutex");
+}
+
+}  // namespace csp::detail

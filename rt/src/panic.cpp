@@ -1,0 +1,89 @@
+// What happens when a goroutine (or main) lets an exception escape: Go's
+// "panic: <message>" with the goroutine's stack, then exit code 2. Also the
+// runtime's own fatal errors (broken invariants), which abort.
+//
+// An exception escaping a goroutine reaches csp_ctx_start, whose return
+// address is undefined, so the unwinder's search phase ends without a
+// handler and std::terminate runs before any frame is unwound: the stack
+// printed here still holds the throw site.
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "check.hpp"
+#include "g.hpp"
+#include "sched.hpp"
+#include "stack_trace.hpp"
+
+namespace csp::rt {
+namespace {
+
+constexpr int kMaxFrames = 64;
+
+// Drops the frames of the throw machinery: everything up to __cxa_throw.
+int first_user_frame(void* const* pcs, int n) {
+  for (int i = 0; i < n; i++) {
+    Dl_info info{};
+    if (dladdr(pcs[i], &info) && info.dli_sname &&
+        (std::strcmp(info.dli_sname, "__cxa_throw") == 0 ||
+         std::strcmp(info.dli_sname, "__cxa_rethrow") == 0))
+      return i + 1;
+  }
+  return 0;
+}
+
+[[noreturn]] void on_terminate() {
+  static std::atomic<bool> entered{false};
+  if (entered.exchange(true)) _exit(2);  // a second panic while reporting one
+  std::string msg = "std::terminate called without an active exception";
+  bool is_exception = false;
+  if (std::exception_ptr e = std::current_exception()) {
+    is_exception = true;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      msg = x.what();
+    } catch (...) {
+      msg = "unknown exception";
+    }
+  }
+  void* pcs[kMaxFrames];
+  int n = capture_stack(pcs, kMaxFrames);
+  int first = is_exception ? first_user_frame(pcs, n) : 0;
+  std::fflush(nullptr);
+  G* g = current_g();
+  std::fprintf(stderr, "panic: %s\n\ngoroutine %llu [running]:\n", msg.c_str(),
+               static_cast<unsigned long long>(g->id));
+  print_stack(stderr, pcs + first, n - first);
+  if (g->create_pc) {
+    std::fprintf(stderr, "created by goroutine %llu at:\n",
+                 static_cast<unsigned long long>(g->parent_id));
+    // A return address: step back into the call instruction.
+    void* site = const_cast<char*>(static_cast<const char*>(g->create_pc)) - 1;
+    print_stack(stderr, &site, 1);
+  }
+  std::fflush(stderr);
+  _exit(2);
+}
+
+}  // namespace
+
+void install_panic_handler() { std::set_terminate(on_terminate); }
+
+void fatal(const char* what, const char* file, int line) {
+  std::fflush(nullptr);
+  std::fprintf(stderr, "fatal error: csp: %s\n    at %s:%d\n", what, file, line);
+  void* pcs[kMaxFrames];
+  int n = capture_stack(pcs, kMaxFrames);
+  print_stack(stderr, pcs, n);
+  std::fflush(stderr);
+  std::abort();
+}
+
+}  // namespace csp::rt

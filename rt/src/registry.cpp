@@ -1,0 +1,112 @@
+// Goroutine registry and thread Gs; see registry.hpp for the invariants.
+#include "registry.hpp"
+
+#include <atomic>
+
+#include "platform/os.hpp"
+#include "spinlock.hpp"
+
+namespace csp::rt {
+
+struct ThreadParker {
+  std::atomic<uint32_t> token{0};  // 1: an unpark is pending
+};
+
+namespace {
+
+struct Registry {
+  SpinLock lock;
+  G* head = nullptr;  // guarded by lock
+  std::atomic<int> live{0};
+  std::atomic<uint64_t> next_id{2};  // 1 is main
+};
+Registry& reg() {
+  static Registry* r = new Registry;  // never destroyed
+  return *r;
+}
+
+}  // namespace
+
+void registry_add(G* g) {
+  Registry& r = reg();
+  if (g->id == 0) g->id = r.next_id.fetch_add(1, std::memory_order_relaxed);
+  r.live.fetch_add(1, std::memory_order_relaxed);
+  SpinGuard l(r.lock);
+  g->all_prev = nullptr;
+  g->all_next = r.head;
+  if (r.head) r.head->all_prev = g;
+  r.head = g;
+}
+
+void registry_remove(G* g) {
+  Registry& r = reg();
+  {
+    SpinGuard l(r.lock);
+    if (g->all_prev) {
+      g->all_prev->all_next = g->all_next;
+    } else {
+      r.head = g->all_next;
+    }
+    if (g->all_next) g->all_next->all_prev = g->all_prev;
+  }
+  r.live.fetch_sub(1, std::memory_order_relaxed);
+}
+
+int registry_live() { return reg().live.load(std::memory_order_relaxed); }
+
+void registry_for_each(void (*f)(G*, void*), void* arg) {
+  Registry& r = reg();
+  SpinGuard l(r.lock);
+  for (G* g = r.head; g; g = g->all_next) f(g, arg);
+}
+
+G* make_main_g() {
+  G* g = new G;
+  g->id = 1;
+  g->status.store(GStatus::running);
+  registry_add(g);
+  return g;
+}
+
+G* make_thread_g(G** tls_slot) {
+  // Leaked on thread exit on purpose: a waker may still hold the pointer.
+  G* g = new G;
+  g->parker = new ThreadParker;
+  g->id = reg().next_id.fetch_add(1, std::memory_order_relaxed);
+  g->status.store(GStatus::running);
+  *tls_slot = g;
+  return g;
+}
+
+void thread_g_park(G* g) {
+  ThreadParker* p = g->parker;
+  while (p->token.exchange(0, std::memory_order_acquire) == 0) os::futex_wait(&p->token, 0);
+}
+
+void thread_g_unpark(G* g) {
+  ThreadParker* p = g->parker;
+  p->token.store(1, std::memory_order_release);
+  os::futex_wake(&p->token, 1);
+}
+
+const char* wait_reason_string(WaitReason r) {
+  switch (r) {
+    case WaitReason::none: return "running";
+    case WaitReason::chan_send: return "chan send";
+    case WaitReason::chan_recv: return "chan receive";
+    case WaitReason::chan_send_nil: return "chan send (nil chan)";
+    case WaitReason::chan_recv_nil: return "chan receive (nil chan)";
+    case WaitReason::select: return "select";
+    case WaitReason::select_no_cases: return "select (no cases)";
+    case WaitReason::mutex_lock: return "sync.Mutex.Lock";
+    case WaitReason::rwmutex_lock: return "sync.RWMutex.Lock";
+    case WaitReason::rwmutex_rlock: return "sync.RWMutex.RLock";
+    case WaitReason::wait_group: return "sync.WaitGroup.Wait";
+    case WaitReason::cond_wait: return "sync.Cond.Wait";
+    case WaitReason::once: return "sync.Once.Do";
+    case WaitReason::sleep: return "sleep";
+  }
+  return "unknown";
+}
+
+}  // namespace csp::rt

@@ -1,0 +1,93 @@
+// csp::rwmutex: Go's sync.RWMutex algorithm. A writer announces itself by
+// making reader_count negative, which blocks new readers, then waits for the
+// readers already inside (reader_wait) to leave.
+//
+// Invariants:
+//  - reader_count = readers inside or waiting, minus kMaxReaders while a
+//    writer holds or awaits the lock.
+//  - Unlock releases the writers' mutex before waking the readers it
+//    admitted, in one semaphore release: those readers cannot return (and
+//    free the rwmutex) before that release, which is unlock's last touch.
+#include "csp/detail/core.hpp"
+#include "csp/panic.hpp"
+#include "hb.hpp"
+#include "parking_lot.hpp"
+#include "sched.hpp"
+
+namespace csp::detail {
+namespace {
+
+constexpr int32_t kMaxReaders = 1 << 30;
+
+// Sync keys: readers do not order each other, so lock_shared acquires only
+// what writers released (the state itself), and unlock_shared releases into
+// a separate key that only lock acquires.
+const void* writer_key(rwmutex_state* s) { return &s->w; }
+const void* readers_key(rwmutex_state* s) { return &s->reader_wait; }
+
+}  // namespace
+
+__attribute__((noinline)) void rw_lock_shared(rwmutex_state* s) {
+  const void* pc = __builtin_return_address(0);
+  if (s->reader_count.fetch_add(1, std::memory_order_acq_rel) < 0)
+    rt::sema_acquire(&s->reader_sem, rt::WaitReason::rwmutex_rlock, pc);
+  rt::hb::acquire(rt::current_g(), writer_key(s));  // edge: unlock before lock_shared
+}
+
+bool rw_try_lock_shared(rwmutex_state* s) noexcept {
+  int32_t c = s->reader_count.load(std::memory_order_relaxed);
+  for (;;) {
+    if (c < 0) return false;
+    if (s->reader_count.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel)) {
+      rt::hb::acquire(rt::current_g(), writer_key(s));  // edge: unlock before lock_shared
+      return true;
+    }
+  }
+}
+
+void rw_unlock_shared(rwmutex_state* s) {
+  rt::hb::release(rt::current_g(), readers_key(s));  // edge: unlock_shared before the next lock
+  int32_t r = s->reader_count.fetch_sub(1, std::memory_order_acq_rel) - 1;
+  if (r >= 0) return;
+  if (r + 1 == 0 || r + 1 == -kMaxReaders) {
+    s->reader_count.fetch_add(1);
+    throw csp::panic("sync: unlock of unlocked mutex");
+  }
+  // A writer is pending; the last reader out lets it in.
+  if (s->reader_wait.fetch_sub(1, std::memory_order_acq_rel) - 1 == 0) rt::sema_release(&s->writer_sem, 1);
+}
+
+__attribute__((noinline)) void rw_lock(rwmutex_state* s) {
+  const void* pc = __builtin_return_address(0);
+  mutex_lock(&s->w);
+  int32_t r = s->reader_count.fetch_sub(kMaxReaders, std::memory_order_acq_rel);
+  if (r != 0 && s->reader_wait.fetch_add(r, std::memory_order_acq_rel) + r != 0)
+    rt::sema_acquire(&s->writer_sem, rt::WaitReason::rwmutex_lock, pc);
+  rt::G* self = rt::current_g();
+  rt::hb::acquire(self, writer_key(s));   // edge: unlock before lock
+  rt::hb::acquire(self, readers_key(s));  // edge: unlock_shared before lock
+}
+
+bool rw_try_lock(rwmutex_state* s) noexcept {
+  if (!mutex_try_lock(&s->w)) return false;
+  int32_t zero = 0;
+  if (!s->reader_count.compare_exchange_strong(zero, -kMaxReaders, std::memory_order_acq_rel)) {
+    mutex_unlock(&s->w);
+    return false;
+  }
+  rt::G* self = rt::current_g();
+  rt::hb::acquire(self, writer_key(s));
+  rt::hb::acquire(self, readers_key(s));
+  return true;
+}
+
+void rw_unlock(rwmutex_state* s) {
+  if (s->reader_count.load(std::memory_order_relaxed) >= 0)
+    throw csp::panic("sync: unlock of unlocked mutex");
+  rt::hb::release(rt::current_g(), writer_key(s));  // edge: unlock before the next lock(_shared)
+  int32_t r = s->reader_count.fetch_add(kMaxReaders, std::memory_order_acq_rel) + kMaxReaders;
+  mutex_unlock(&s->w);
+  if (r > 0) rt::sema_release(&s->reader_sem, static_cast<uint32_t>(r));
+}
+
+}  // namespace csp::detail

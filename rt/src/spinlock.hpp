@@ -1,0 +1,51 @@
+// A test-and-test-and-set spinlock for the runtime's short critical sections
+// (channel state, run-queue overflow, parking-lot buckets). Holders never
+// block or park while holding one, except across the context switch of
+// park(), where the lock is released by the next context right after.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "platform/os.hpp"
+
+namespace csp::rt {
+
+class SpinLock {
+ public:
+  void lock() noexcept {
+    if (!word_.exchange(1, std::memory_order_acquire)) return;
+    lock_slow();
+  }
+  bool try_lock() noexcept {
+    return !word_.load(std::memory_order_relaxed) && !word_.exchange(1, std::memory_order_acquire);
+  }
+  void unlock() noexcept { word_.store(0, std::memory_order_release); }
+
+  static void unlock_fn(void* l) { static_cast<SpinLock*>(l)->unlock(); }
+
+ private:
+  void lock_slow() noexcept {
+    for (unsigned spins = 0;; ++spins) {
+      while (word_.load(std::memory_order_relaxed)) {
+        if (++spins < 128) {
+          os::cpu_relax();
+        } else {
+          os::thread_yield();  // the holder's thread may have been preempted
+          spins = 0;
+        }
+      }
+      if (!word_.exchange(1, std::memory_order_acquire)) return;
+    }
+  }
+  std::atomic<uint32_t> word_{0};
+};
+
+struct SpinGuard {
+  explicit SpinGuard(SpinLock& l) : l_(l) { l_.lock(); }
+  ~SpinGuard() { l_.unlock(); }
+  SpinGuard(const SpinGuard&) = delete;
+  SpinLock& l_;
+};
+
+}  // namespace csp::rt

@@ -1,0 +1,15 @@
+// Capturing and printing call stacks for panics and fatal errors. Frames
+// are symbolized with llvm-symbolizer when it can be found (function,
+// file:line:col), else with the dynamic symbol table.
+#pragma once
+
+#include <cstdio>
+
+namespace csp::rt {
+
+int capture_stack(void** pcs, int max);
+// Prints pcs[0..n) as "    #i function file:line:col"; pcs other than the
+// first are return addresses.
+void print_stack(std::FILE* out, void* const* pcs, int n);
+
+}  // namespace csp::rt
