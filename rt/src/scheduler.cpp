@@ -274,6 +274,24 @@ void drain_to_global(Worker* w) {
   while (G* g = w->runq.pop()) global_push(g);
 }
 
+// Takes w off the idle list if it is there; true if it was.
+bool unlist_idle(Worker* w) {
+  Sched& s = *g_sched;
+  bool removed = false;
+  {
+    SpinGuard l(s.lock);
+    for (Worker** p = &s.idle_head; *p; p = &(*p)->idle_next) {
+      if (*p == w) {
+        *p = w->idle_next;
+        removed = true;
+        break;
+      }
+    }
+  }
+  if (removed) s.nidle.fetch_sub(1, std::memory_order_seq_cst);
+  return removed;
+}
+
 // Blocks until there is a G to run on this worker. Runs on g0.
 G* find_runnable(Worker* w) {
   Sched& s = *g_sched;
@@ -313,25 +331,11 @@ G* find_runnable(Worker* w) {
       s.idle_head = w;
     }
     s.nidle.fetch_add(1, std::memory_order_seq_cst);
-    if (work_visible(w)) {
-      bool removed = false;
-      {
-        SpinGuard l(s.lock);
-        for (Worker** p = &s.idle_head; *p; p = &(*p)->idle_next) {
-          if (*p == w) {
-            *p = w->idle_next;
-            removed = true;
-            break;
-          }
-        }
-      }
-      if (removed) {
-        s.nidle.fetch_sub(1, std::memory_order_seq_cst);
-        continue;
-      }
-      // A waker already took us off the list; its wake is on the way.
-    }
+    if (work_visible(w) && unlist_idle(w)) continue;
     sleep_until_woken(w);
+    // A stale token (set_max_procs wakes workers it cannot see idle) may
+    // have woken us while still listed: never stay on the list while awake.
+    unlist_idle(w);
   }
 }
 
@@ -652,20 +656,8 @@ int max_procs(int n) {
   s.nprocs.store(n, std::memory_order_seq_cst);
   // Reactivated workers sleep deactivated, or idle on the idle list.
   for (int i = prev; i < n; i++) {
-    Worker* w = s.workers[i];
-    bool was_idle = false;
-    {
-      SpinGuard l(s.lock);
-      for (Worker** p = &s.idle_head; *p; p = &(*p)->idle_next) {
-        if (*p == w) {
-          *p = w->idle_next;
-          was_idle = true;
-          break;
-        }
-      }
-    }
-    if (was_idle) s.nidle.fetch_sub(1, std::memory_order_seq_cst);
-    wake_worker(w);
+    unlist_idle(s.workers[i]);
+    wake_worker(s.workers[i]);
   }
   return prev;
 }

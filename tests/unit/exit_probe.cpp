@@ -1,0 +1,73 @@
+// Small programs whose process-level behaviour process_test.sh checks:
+// exit codes, panic reports, start-up errors, exit with goroutines alive.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+
+#include <csp/csp.hpp>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// A static object whose destructor runs at exit while goroutines may still
+// be running or blocked: it must not crash or hang.
+struct noisy_global {
+  std::string s = "global";
+  ~noisy_global() { std::puts("static destructor ran"); }
+} g_global;
+
+void thrower() { throw std::runtime_error("boom in goroutine"); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "panic_in_goroutine") {
+    auto never = csp::make_chan<int>();
+    csp::go([] { thrower(); });
+    never.recv();
+  } else if (mode == "send_on_closed") {
+    auto ch = csp::make_chan<int>();
+    ch.close();
+    ch.send(1);
+  } else if (mode == "exit_with_goroutines") {
+    auto block = csp::make_chan<int>();
+    for (int i = 0; i < 1000; i++) csp::go([block] { block.recv(); });
+    for (int i = 0; i < 2; i++)
+      csp::go([] {
+        volatile unsigned long x = 0;
+        for (;;) x = x + g_global.s.size();  // runs while main exits
+      });
+    csp::sleep(10ms);
+    std::cout << "main returns" << std::endl;
+    return 0;
+  } else if (mode == "idle_timers_use_no_cpu") {
+    csp::wait_group wg;
+    wg.add(100);
+    for (int i = 0; i < 100; i++)
+      csp::go([&] {
+        csp::sleep(300ms);
+        wg.done();
+      });
+    rusage before{}, after{};
+    getrusage(RUSAGE_SELF, &before);
+    wg.wait();
+    getrusage(RUSAGE_SELF, &after);
+    auto us = [](const rusage& r) {
+      return (r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1000000L + r.ru_utime.tv_usec + r.ru_stime.tv_usec;
+    };
+    long cpu = us(after) - us(before);
+    std::printf("cpu_us=%ld\n", cpu);
+    return cpu < 60000 ? 0 : 1;  // well under the 300 ms wall time
+  } else if (mode == "maxprocs") {
+    std::printf("procs=%d\n", csp::set_max_procs(0));
+    return 0;
+  }
+  return 0;
+}

@@ -1,0 +1,99 @@
+#include <catch2/catch.hpp>
+#include <atomic>
+#include <string>
+#include <thread>
+
+#include "test_util.hpp"
+
+TEST_CASE("go decay-copies the function and its arguments before returning", "[go]") {
+  auto out = csp::make_chan<std::string>(1);
+  {
+    std::string s = "hello";
+    csp::go([out](std::string v, int n) { out.send(v + std::to_string(n)); }, s, 5);
+    s = "changed";
+  }
+  REQUIRE(out.recv() == "hello5");
+}
+
+TEST_CASE("go accepts plain functions and member-function pointers", "[go]") {
+  struct counter {
+    std::atomic<int> n{0};
+    void bump(int by) { n += by; }
+  } c;
+  csp::wait_group wg;
+  wg.add(1);
+  csp::go([&] {
+    c.bump(2);
+    wg.done();
+  });
+  wg.wait();
+  wg.add(1);
+  csp::go(&counter::bump, &c, 3);
+  csp::go([&] { wg.done(); });
+  wg.wait();
+  while (c.n.load() != 5) csp::yield();
+  REQUIRE(c.n == 5);
+}
+
+TEST_CASE("num_goroutines counts live goroutines, main included", "[go]") {
+  int base = csp::num_goroutines();
+  REQUIRE(base >= 1);
+  auto block = csp::make_chan<csp::unit>();
+  csp::wait_group started;
+  started.add(10);
+  for (int i = 0; i < 10; i++)
+    csp::go([&started, block] {
+      started.done();
+      block.recv();
+    });
+  started.wait();
+  REQUIRE(csp::num_goroutines() == base + 10);
+  block.close();
+  while (csp::num_goroutines() != base) csp::yield();
+  REQUIRE(csp::num_goroutines() == base);
+}
+
+TEST_CASE("set_max_procs returns the previous value and ignores n < 1", "[go]") {
+  int old = csp::set_max_procs(3);
+  REQUIRE(csp::set_max_procs(0) == 3);
+  REQUIRE(csp::set_max_procs(2) == 3);
+  REQUIRE(csp::set_max_procs(old) == 2);
+}
+
+TEST_CASE("goroutines run in parallel on several workers", "[go]") {
+  int old = csp::set_max_procs(2);
+  // Two goroutines each wait for the other to arrive by spinning: only
+  // possible if both run at once on different workers.
+  std::atomic<int> arrived{0};
+  csp::wait_group wg;
+  wg.add(2);
+  for (int i = 0; i < 2; i++)
+    csp::go([&] {
+      arrived++;
+      while (arrived.load() < 2) std::this_thread::yield();
+      wg.done();
+    });
+  wg.wait();
+  csp::set_max_procs(old);
+}
+
+TEST_CASE("yield lets other goroutines on the same worker run", "[go]") {
+  int old = csp::set_max_procs(1);
+  std::atomic<bool> flag{false};
+  csp::go([&] { flag = true; });
+  while (!flag.load()) csp::yield();
+  csp::set_max_procs(old);
+}
+
+TEST_CASE("deep recursion fits in a goroutine stack", "[go]") {
+  struct rec {
+    static int depth(int n) {
+      volatile char pad[256];
+      pad[0] = static_cast<char>(n);
+      return n == 0 ? pad[0] : 1 + depth(n - 1);
+    }
+  };
+  auto out = csp::make_chan<int>(1);
+  csp::go([=] { out.send(rec::depth(500)); });
+  REQUIRE(out.recv() == 500);
+}

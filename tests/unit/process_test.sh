@@ -1,0 +1,37 @@
+#!/bin/bash
+# Process-level behaviours of the csp runtime: panics, exit codes, start-up
+# errors, exiting with goroutines alive, idle CPU. Usage: process_test.sh PROBE
+set -u
+probe=$1
+fails=0; passes=0
+check() {  # name, expected exit code, expected stderr/stdout pattern, command...
+  local name=$1 code=$2 pattern=$3; shift 3
+  local out rc
+  out=$(timeout 20 "$@" 2>&1); rc=$?
+  if [ "$rc" != "$code" ] || ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "FAIL: $name (exit $rc, want $code; want /$pattern/)"; echo "$out" | head -30
+    fails=$((fails+1))
+  else
+    echo "ok: $name"; passes=$((passes+1))
+  fi
+}
+check "an exception escaping a goroutine prints panic and exits 2" 2 \
+  "^panic: boom in goroutine" "$probe" panic_in_goroutine
+check "the panic report shows the goroutine and the throwing function" 2 \
+  "goroutine [0-9]+ \[running\]:(.|
+)*thrower" "$probe" panic_in_goroutine
+check "an uncaught csp::panic in main prints Go's message and exits 2" 2 \
+  "^panic: send on closed channel" "$probe" send_on_closed
+check "main is goroutine 1 in the panic report" 2 \
+  "goroutine 1 \[running\]" "$probe" send_on_closed
+check "main returning exits at once with goroutines blocked and running" 0 \
+  "main returns" "$probe" exit_with_goroutines
+check "static destructors run cleanly while goroutines were running" 0 \
+  "static destructor ran" "$probe" exit_with_goroutines
+check "a program whose goroutines all wait on timers uses no CPU" 0 \
+  "cpu_us=" "$probe" idle_timers_use_no_cpu
+check "CSP_MAXPROCS sets the worker count" 0 "procs=3" env CSP_MAXPROCS=3 "$probe" maxprocs
+check "a bad CSP_MAXPROCS is a start-up error" 2 "bad CSP_MAXPROCS" env CSP_MAXPROCS=abc "$probe" maxprocs
+check "a zero CSP_MAXPROCS is a start-up error" 2 "bad CSP_MAXPROCS" env CSP_MAXPROCS=0 "$probe" maxprocs
+echo "$passes passed, $fails failed"
+[ "$fails" = 0 ]

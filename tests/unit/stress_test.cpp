@@ -1,0 +1,114 @@
+// Stress cases: sized to finish in seconds in every build, tagged [stress].
+#include <catch2/catch.hpp>
+#include <atomic>
+#include <vector>
+
+#include "test_util.hpp"
+
+TEST_CASE("100k goroutines can be parked at once", "[stress]") {
+  constexpr int n = 100000;
+  auto gate = csp::make_chan<csp::unit>();
+  csp::wait_group parked, finished;
+  std::atomic<long> sum{0};
+  parked.add(n);
+  finished.add(n);
+  for (int i = 0; i < n; i++)
+    csp::go([&, i] {
+      parked.done();
+      gate.recv();
+      sum += i;
+      finished.done();
+    });
+  parked.wait();
+  REQUIRE(csp::num_goroutines() >= n);
+  gate.close();
+  finished.wait();
+  REQUIRE(sum == long(n) * (n - 1) / 2);
+}
+
+TEST_CASE("millions of channel operations across many goroutines keep every value", "[stress]") {
+  FOR_EACH_PROCS(procs) {
+    for (std::size_t cap : {0, 1, 16, 128}) {
+      constexpr int producers = 4, consumers = 4;
+      const long per = cap == 0 ? 20000 : 100000;
+      auto ch = csp::make_chan<long>(cap);
+      std::atomic<long> sum{0}, count{0};
+      csp::wait_group pwg, cwg;
+      pwg.add(producers);
+      cwg.add(consumers);
+      for (int p = 0; p < producers; p++)
+        csp::go([&, p] {
+          for (long i = 0; i < per; i++) ch.send(p * per + i);
+          pwg.done();
+        });
+      for (int c = 0; c < consumers; c++)
+        csp::go([&] {
+          long s = 0, k = 0;
+          for (long v : ch) s += v, k++;
+          sum += s;
+          count += k;
+          cwg.done();
+        });
+      pwg.wait();
+      ch.close();
+      cwg.wait();
+      long total = producers * per;
+      REQUIRE(count == total);
+      REQUIRE(sum == total * (total - 1) / 2);
+    }
+  }
+}
+
+TEST_CASE("close racing with senders and receivers loses nothing and panics only senders", "[stress]") {
+  FOR_EACH_PROCS(procs) {
+    for (int round = 0; round < 100; round++) {
+      for (std::size_t cap : {0, 4}) {
+        auto ch = csp::make_chan<int>(cap);
+        std::atomic<int> sent{0}, received{0}, panicked{0};
+        csp::wait_group wg;
+        wg.add(8);
+        for (int s = 0; s < 4; s++)
+          csp::go([&] {
+            for (int i = 0; i < 50; i++) {
+              try {
+                ch.send(1);
+                sent++;
+              } catch (const csp::panic&) {
+                panicked++;
+                break;
+              }
+            }
+            wg.done();
+          });
+        for (int r = 0; r < 4; r++)
+          csp::go([&] {
+            for (int v : ch) received += v;
+            wg.done();
+          });
+        csp::yield();
+        ch.close();
+        wg.wait();
+        REQUIRE(received == sent);
+      }
+    }
+  }
+}
+
+TEST_CASE("select over many channels fed concurrently receives every value once", "[stress]") {
+  FOR_EACH_PROCS(procs) {
+    constexpr int n = 40000;
+    std::vector<csp::chan<int>> cs;
+    for (int i = 0; i < 4; i++) cs.push_back(csp::make_chan<int>(i));  // caps 0..3
+    for (int s = 0; s < 4; s++)
+      csp::go([c = cs[s], s] {
+        for (int i = s * n / 4; i < (s + 1) * n / 4; i++) c.send(i);
+      });
+    long sum = 0;
+    for (int i = 0; i < n; i++) {
+      auto h = [&](int v) { sum += v; };
+      csp::select(csp::on_recv(cs[0], h), csp::on_recv(cs[1], h), csp::on_recv(cs[2], h),
+                  csp::on_recv(cs[3], h));
+    }
+    REQUIRE(sum == long(n) * (n - 1) / 2);
+  }
+}
