@@ -6,7 +6,6 @@
 // address is undefined, so the unwinder's search phase ends without a
 // handler and std::terminate runs before any frame is unwound: the stack
 // printed here still holds the throw site.
-#include <dlfcn.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -26,18 +25,6 @@ namespace {
 
 constexpr int kMaxFrames = 64;
 
-// Drops the frames of the throw machinery: everything up to __cxa_throw.
-int first_user_frame(void* const* pcs, int n) {
-  for (int i = 0; i < n; i++) {
-    Dl_info info{};
-    if (dladdr(pcs[i], &info) && info.dli_sname &&
-        (std::strcmp(info.dli_sname, "__cxa_throw") == 0 ||
-         std::strcmp(info.dli_sname, "__cxa_rethrow") == 0))
-      return i + 1;
-  }
-  return 0;
-}
-
 [[noreturn]] void on_terminate() {
   static std::atomic<bool> entered{false};
   if (entered.exchange(true)) _exit(2);  // a second panic while reporting one
@@ -55,12 +42,11 @@ int first_user_frame(void* const* pcs, int n) {
   }
   void* pcs[kMaxFrames];
   int n = capture_stack(pcs, kMaxFrames);
-  int first = is_exception ? first_user_frame(pcs, n) : 0;
   std::fflush(nullptr);
   G* g = current_g();
   std::fprintf(stderr, "panic: %s\n\ngoroutine %llu [running]:\n", msg.c_str(),
                static_cast<unsigned long long>(g->id));
-  print_stack(stderr, pcs + first, n - first);
+  print_stack(stderr, pcs, n, is_exception ? "__cxa_throw" : "std::terminate()");
   if (g->create_pc) {
     std::fprintf(stderr, "created by goroutine %llu at:\n",
                  static_cast<unsigned long long>(g->parent_id));

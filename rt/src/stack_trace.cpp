@@ -58,7 +58,7 @@ void symbolize_module(const std::string& tool, const char* module, const std::ve
 
 int capture_stack(void** pcs, int max) { return backtrace(pcs, max); }
 
-void print_stack(std::FILE* out, void* const* pcs, int n) {
+void print_stack(std::FILE* out, void* const* pcs, int n, const char* after_frame) {
   std::vector<Frame> frames(n);
   std::vector<uintptr_t> offsets(n);
   std::vector<const char*> modules(n);
@@ -91,9 +91,16 @@ void print_stack(std::FILE* out, void* const* pcs, int n) {
       symbolize_module(tool, modules[i], idx, offsets, frames);
     }
   }
-  for (int i = 0; i < n; i++) {
+  int first = 0;
+  if (after_frame)
+    for (int i = 0; i < n; i++)
+      if (frames[i].function == after_frame) {
+        first = i + 1;
+        break;
+      }
+  for (int i = first; i < n; i++) {
     const Frame& f = frames[i];
-    std::fprintf(out, "    #%d %s %s\n", i, f.function.empty() ? "<unknown>" : f.function.c_str(),
+    std::fprintf(out, "    #%d %s %s\n", i - first, f.function.empty() ? "<unknown>" : f.function.c_str(),
                  !f.location.empty() ? f.location.c_str()
                  : modules[i]        ? modules[i]
                                      : "<unknown module>");

@@ -1,0 +1,10 @@
+#!/bin/bash
+# Builds everything (installing missing Debian packages) and runs the samples.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/deps.sh
+scripts/build.sh build
+for s in build/bin/sample_*; do
+  echo "=== $(basename "$s")"
+  "$s" || echo "(exit code $?)"
+done
