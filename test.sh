@@ -1,11 +1,13 @@
 #!/bin/bash
-# Builds and runs the whole test suite: the plain build, then the runtime's
-# tests under ThreadSanitizer and under AddressSanitizer+UBSan.
+# Builds and runs the whole test suite. With --all, also the runtime's tests
+# under ThreadSanitizer and under AddressSanitizer+UBSan.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/deps.sh
 status=0
-for cfg in none thread address; do
+configs="none"
+[ "${1:-}" = "--all" ] && configs="none thread address"
+for cfg in $configs; do
   dir=build; [ "$cfg" = none ] || dir=build-$cfg
   echo "=== build: $cfg"
   scripts/build.sh "$dir" "$cfg"
