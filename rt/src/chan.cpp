@@ -245,9 +245,7 @@ void chan_close(chan_core* c) {
   c->lock.unlock();
   while (Waiter* w = wake_list) {
     wake_list = w->next;  // read before the wake: w may be gone after it
-    G* g = w->g;
-    g->param = w;
-    rt::ready(g);
+    wake(w);
   }
 }
 

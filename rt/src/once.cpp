@@ -2,6 +2,7 @@
 // under the mutex, so every call returns after it has.
 #include "csp/detail/core.hpp"
 #include "hb.hpp"
+#include "mutex.hpp"
 #include "sched.hpp"
 
 namespace csp::detail {
@@ -12,7 +13,9 @@ bool once_done(once_state* s) {
   return true;
 }
 
-void once_lock(once_state* s) { mutex_lock(&s->m); }
+__attribute__((noinline)) void once_lock(once_state* s) {
+  mutex_lock_as(&s->m, rt::WaitReason::once, __builtin_return_address(0));
+}
 
 void once_finish(once_state* s) {
   if (!s->done.load(std::memory_order_relaxed)) {

@@ -25,6 +25,14 @@ constexpr int32_t kMaxReaders = 1 << 30;
 const void* writer_key(rwmutex_state* s) { return &s->w; }
 const void* readers_key(rwmutex_state* s) { return &s->reader_wait; }
 
+// A writer that got the lock: every unlock and unlock_shared before it
+// happens before.
+void writer_acquired(rwmutex_state* s) {
+  rt::G* self = rt::current_g();
+  rt::hb::acquire(self, writer_key(s));   // edge: unlock before lock
+  rt::hb::acquire(self, readers_key(s));  // edge: unlock_shared before lock
+}
+
 }  // namespace
 
 __attribute__((noinline)) void rw_lock_shared(rwmutex_state* s) {
@@ -63,9 +71,7 @@ __attribute__((noinline)) void rw_lock(rwmutex_state* s) {
   int32_t r = s->reader_count.fetch_sub(kMaxReaders, std::memory_order_acq_rel);
   if (r != 0 && s->reader_wait.fetch_add(r, std::memory_order_acq_rel) + r != 0)
     rt::sema_acquire(&s->writer_sem, rt::WaitReason::rwmutex_lock, pc);
-  rt::G* self = rt::current_g();
-  rt::hb::acquire(self, writer_key(s));   // edge: unlock before lock
-  rt::hb::acquire(self, readers_key(s));  // edge: unlock_shared before lock
+  writer_acquired(s);
 }
 
 bool rw_try_lock(rwmutex_state* s) noexcept {
@@ -75,9 +81,7 @@ bool rw_try_lock(rwmutex_state* s) noexcept {
     mutex_unlock(&s->w);
     return false;
   }
-  rt::G* self = rt::current_g();
-  rt::hb::acquire(self, writer_key(s));
-  rt::hb::acquire(self, readers_key(s));
+  writer_acquired(s);
   return true;
 }
 

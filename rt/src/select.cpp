@@ -31,6 +31,11 @@ struct LockSet {
   void unlock() const {
     for (std::size_t i = n; i-- > 0;) chans[i]->lock.unlock();
   }
+  // For the hand-off paths, which unlock `keep` themselves.
+  void unlock_all_but(const chan_core* keep) const {
+    for (std::size_t i = n; i-- > 0;)
+      if (chans[i] != keep) chans[i]->lock.unlock();
+  }
   static void unlock_fn(void* s) { static_cast<LockSet*>(s)->unlock(); }
 };
 
@@ -51,9 +56,7 @@ bool try_case(select_case& sc, const LockSet& locks, G* self) {
   chan_core* c = sc.ch;
   if (sc.kind == case_kind::recv) {
     if (Waiter* s = c->sendq.dequeue()) {
-      // recv_from_waiter unlocks c; release the others too.
-      for (std::size_t i = locks.n; i-- > 0;)
-        if (locks.chans[i] != c) locks.chans[i]->lock.unlock();
+      locks.unlock_all_but(c);
       recv_from_waiter(c, s, sc.elem, self);
       sc.recv_ok = true;
       return true;
@@ -77,8 +80,7 @@ bool try_case(select_case& sc, const LockSet& locks, G* self) {
     throw csp::panic("send on closed channel");
   }
   if (Waiter* r = c->recvq.dequeue()) {
-    for (std::size_t i = locks.n; i-- > 0;)
-      if (locks.chans[i] != c) locks.chans[i]->lock.unlock();
+    locks.unlock_all_but(c);
     send_to_waiter(c, r, sc.elem, self);
     return true;
   }

@@ -26,17 +26,19 @@ class SpinLock {
 
  private:
   void lock_slow() noexcept {
-    for (unsigned spins = 0;; ++spins) {
+    // Beyond this many pauses the holder's thread was probably preempted.
+    constexpr unsigned kSpinsBeforeYield = 128;
+    unsigned spins = 0;
+    do {
       while (word_.load(std::memory_order_relaxed)) {
-        if (++spins < 128) {
+        if (++spins < kSpinsBeforeYield) {
           os::cpu_relax();
         } else {
-          os::thread_yield();  // the holder's thread may have been preempted
+          os::thread_yield();
           spins = 0;
         }
       }
-      if (!word_.exchange(1, std::memory_order_acquire)) return;
-    }
+    } while (word_.exchange(1, std::memory_order_acquire));
   }
   std::atomic<uint32_t> word_{0};
 };

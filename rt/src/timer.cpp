@@ -128,8 +128,7 @@ void ensure_thread(Timers& ts) {
   static SpinLock start_lock;
   SpinGuard l(start_lock);
   if (ts.started.load(std::memory_order_relaxed)) return;
-  // Block the freeze signal's default action nowhere: the scheduler's
-  // handler freezes this thread at exit like a worker.
+  // The scheduler's SIGURG handler freezes this thread at exit like a worker.
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, 256 * 1024);
