@@ -1,12 +1,12 @@
 #!/bin/bash
-# Builds and runs the whole test suite. With --all, also the runtime's tests
-# under ThreadSanitizer and under AddressSanitizer+UBSan.
+# Builds and runs the whole test suite in three builds: plain, under
+# ThreadSanitizer, and under AddressSanitizer+UBSan. --quick: plain only.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/deps.sh
 status=0
-configs="none"
-[ "${1:-}" = "--all" ] && configs="none thread address"
+configs="none thread address"
+[ "${1:-}" = "--quick" ] && configs="none"
 for cfg in $configs; do
   dir=build; [ "$cfg" = none ] || dir=build-$cfg
   echo "=== build: $cfg"

@@ -63,6 +63,7 @@ struct chan_core {
 
   void* slot(std::size_t i) const { return static_cast<char*>(buf) + i * ops->size; }
   void move(void* dst, void* src) const {
+    rt::hb::Invisible runtime_copy;
     if (ops->trivial) {
       std::memcpy(dst, src, ops->size);
     } else {

@@ -13,6 +13,8 @@
 #include <cstddef>
 
 #include "hb.hpp"
+#include "platform/os.hpp"
+#include "registry.hpp"
 #include "sched.hpp"
 
 #if defined(CSP_HB_TSAN)
@@ -23,6 +25,8 @@ void __tsan_destroy_fiber(void* fiber);
 void __tsan_switch_to_fiber(void* fiber, unsigned flags);
 void __tsan_acquire(void* addr);
 void __tsan_release(void* addr);
+void __tsan_ignore_thread_begin(void);
+void __tsan_ignore_thread_end(void);
 }
 
 namespace csp::rt {
@@ -51,11 +55,18 @@ void on_destroy(G* g) { __tsan_destroy_fiber(g->sanitizer_fiber); }
 void before_switch(G*, G* to, bool) { __tsan_switch_to_fiber(fiber_of(to), kNoSync); }
 void after_switch(G*, G*) {}
 void adopt_thread(G* g) { g->sanitizer_fiber = __tsan_get_current_fiber(); }
+// TSan has no public call to forget a fiber's stack; its mmap interceptor
+// resets the shadow of the range, at the price of fresh pages (TSan build
+// only).
+void on_stack_reuse(const Stack& s) { os::remap_fresh(s.lo, s.size()); }
+void at_exit() {}
 }  // namespace fiber_hooks
 
 namespace hb {
 void acquire(G* g, const void* sync) { as(g, [&] { __tsan_acquire(const_cast<void*>(sync)); }); }
 void release(G* g, const void* sync) { as(g, [&] { __tsan_release(const_cast<void*>(sync)); }); }
+void invisible_begin() { __tsan_ignore_thread_begin(); }
+void invisible_end() { __tsan_ignore_thread_end(); }
 void go_start(G* parent, G* child) {
   release(parent, child);
   acquire(child, child);
@@ -68,12 +79,25 @@ extern "C" {
 void __sanitizer_start_switch_fiber(void** fake_stack_save, const void* bottom, size_t size);
 void __sanitizer_finish_switch_fiber(void* fake_stack_save, const void** bottom_old,
                                      size_t* size_old);
+void __asan_unpoison_memory_region(const volatile void* addr, size_t size);
+void __lsan_register_root_region(const void* p, size_t size);
 }
 
 namespace csp::rt::fiber_hooks {
 void on_create(G*) {}
 void on_destroy(G*) {}
 void adopt_thread(G*) {}
+void on_stack_reuse(const Stack& s) { __asan_unpoison_memory_region(s.lo, s.size()); }
+void at_exit() {
+  registry_for_each(
+      [](G* g, void*) {
+        if (!g->stack.lo || !g->run) return;  // main and thread Gs: LSan scans OS stacks
+        bool parked = g->status.load(std::memory_order_relaxed) != GStatus::running;
+        const char* lo = parked ? static_cast<const char*>(g->sp) : g->stack.lo;
+        __lsan_register_root_region(lo, static_cast<size_t>(g->stack.hi - lo));
+      },
+      nullptr);
+}
 void before_switch(G* from, G* to, bool from_dies) {
   __sanitizer_start_switch_fiber(from_dies ? nullptr : &from->sanitizer_fiber, to->stack.lo,
                                  to->stack.size());

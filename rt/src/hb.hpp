@@ -22,10 +22,26 @@ namespace csp::rt::hb {
 void acquire(G* g, const void* sync);  // g's clock absorbs sync's
 void release(G* g, const void* sync);  // sync's clock absorbs g's
 void go_start(G* parent, G* child);    // `go` before the child's first step
+void invisible_begin();
+void invisible_end();
 #else
 inline void acquire(G*, const void*) {}
 inline void release(G*, const void*) {}
 inline void go_start(G*, G*) {}
+inline void invisible_begin() {}
+inline void invisible_end() {}
 #endif
+
+// Brackets memory work that is the runtime's own, on the current goroutine,
+// with no switch inside: its critical sections (SpinGuard) and the transfer
+// of a value between a sender's variable, a buffer slot and a receiver's
+// variable. As in Go, whose runtime is not instrumented, such accesses are
+// ordered by the edges above, not user accesses: a detector must not see
+// them (a sanitizer intercepts memcpy even in uninstrumented code).
+struct Invisible {
+  Invisible() { invisible_begin(); }
+  ~Invisible() { invisible_end(); }
+  Invisible(const Invisible&) = delete;
+};
 
 }  // namespace csp::rt::hb

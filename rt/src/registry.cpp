@@ -17,6 +17,7 @@ namespace {
 struct Registry {
   SpinLock lock;
   G* head = nullptr;  // guarded by lock
+  G* thread_gs = nullptr;  // guarded by lock; linked through all_next
   std::atomic<int> live{0};
   std::atomic<uint64_t> next_id{2};  // 1 is main
 };
@@ -69,11 +70,16 @@ G* make_main_g() {
 }
 
 G* make_thread_g(G** tls_slot) {
-  // Leaked on thread exit on purpose: a waker may still hold the pointer.
+  Registry& r = reg();
   G* g = new G;
   g->parker = new ThreadParker;
-  g->id = reg().next_id.fetch_add(1, std::memory_order_relaxed);
+  g->id = r.next_id.fetch_add(1, std::memory_order_relaxed);
   g->status.store(GStatus::running);
+  {
+    SpinGuard l(r.lock);
+    g->all_next = r.thread_gs;
+    r.thread_gs = g;
+  }
   *tls_slot = g;
   return g;
 }

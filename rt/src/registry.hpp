@@ -7,6 +7,9 @@
 //    what the deadlock and leak detectors will walk.
 //  - Goroutine ids are unique and never reused; the main goroutine is 1.
 //  - A thread G parks on its own futex word; unpark before park is not lost.
+//  - Thread Gs are kept on their own list for the life of the process: a
+//    waker may still hold one after its thread exits, and the deadlock
+//    detector must see OS threads blocked in csp.
 #pragma once
 
 #include <cstdint>

@@ -18,8 +18,9 @@
 //    reads nidle/nspinning in wakep. One of the two sees the other.
 //  - Runtime state is heap-allocated and never destroyed, so workers that
 //    are still running when exit() runs static destructors find it intact.
+//  - After exit begins, no goroutine is started (see stop_runtime_at_exit).
 #include <pthread.h>
-#include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -38,7 +39,6 @@
 #include "runq.hpp"
 #include "sched.hpp"
 #include "spinlock.hpp"
-#include "timer.hpp"
 
 namespace csp::rt {
 
@@ -87,8 +87,6 @@ struct Sched {
   std::atomic<int> nidle{0};
   std::atomic<int> nspinning{0};
   std::atomic<bool> exiting{false};
-  std::atomic<int> frozen{0};       // threads parked by the exit freeze
-  pthread_t exit_thread{};
 };
 
 Sched* g_sched = nullptr;
@@ -167,7 +165,7 @@ void runq_put(Worker* w, G* g) {
 }
 
 G* find_local(Worker* w) {
-  if (!active(w)) return nullptr;
+  if (!active(w) || g_sched->exiting.load(std::memory_order_relaxed)) return nullptr;
   if (w->tick.load(std::memory_order_relaxed) % kGlobalCheckPeriod == 0) {
     if (G* g = global_pop()) return g;
   }
@@ -254,14 +252,14 @@ bool work_visible(Worker* w) {
   return false;
 }
 
-[[noreturn]] void freeze_thread() {
-  g_sched->frozen.fetch_add(1);
+// After exit began, a worker that reaches the scheduler stops for good.
+[[noreturn]] void stop_at_exit() {
   for (;;) pause();
 }
 
 void sleep_until_woken(Worker* w) {
   while (w->wake.exchange(0, std::memory_order_acquire) == 0) {
-    if (g_sched->exiting.load()) freeze_thread();
+    if (g_sched->exiting.load()) stop_at_exit();
     os::futex_wait(&w->wake, 0);
   }
 }
@@ -294,7 +292,7 @@ bool unlist_idle(Worker* w) {
 G* find_runnable(Worker* w) {
   Sched& s = *g_sched;
   for (;;) {
-    if (s.exiting.load(std::memory_order_relaxed)) freeze_thread();
+    if (s.exiting.load(std::memory_order_relaxed)) stop_at_exit();
     if (!active(w)) {
       stop_spinning(w);
       drain_to_global(w);
@@ -433,30 +431,16 @@ int parse_maxprocs() {
   return n < kMaxProcs ? n : kMaxProcs;
 }
 
-void on_freeze_signal(int) {
-  if (g_sched && g_sched->exiting.load() && !pthread_equal(pthread_self(), g_sched->exit_thread))
-    freeze_thread();
-}
-
 // Runs in exit() before static destructors (registered after the program's
-// earlier ones): stop every other runtime thread where it stands, as Go's
-// exit does, so no goroutine runs while the program tears down.
-void freeze_runtime_at_exit() {
-  Sched& s = *g_sched;
-  s.exit_thread = pthread_self();
-  s.exiting.store(true);
-  int expected = 0;
-  int n = s.nstarted.load();
-  for (int i = 0; i < n; i++) {
-    Worker* w = s.workers[i];
-    if (!w || pthread_equal(w->thread, pthread_self())) continue;
-    if (w == s.workers[0] && !w->thread) continue;
-    pthread_kill(w->thread, SIGURG);
-    expected++;
-  }
-  expected += timer_freeze_at_exit();
-  int64_t deadline = os::monotonic_ns() + 100'000'000;
-  while (s.frozen.load() < expected && os::monotonic_ns() < deadline) os::thread_yield();
+// earlier ones). Go stops every goroutine at exit; a C++ runtime cannot stop
+// a thread at an arbitrary point (it may hold the allocator's lock), so the
+// stop is cooperative: from here on no worker starts a goroutine, the timer
+// thread fires nothing, and each worker stops when it next reaches the
+// scheduler. Blocked goroutines never run again; one in the middle of user
+// code finishes that stretch, as a std::thread still running at exit would.
+void stop_runtime_at_exit() {
+  g_sched->exiting.store(true);
+  fiber_hooks::at_exit();
 }
 
 }  // namespace
@@ -547,12 +531,6 @@ void runtime_init() {
   g_sched->nprocs.store(n);
   install_panic_handler();
 
-  struct sigaction sa;
-  std::memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_freeze_signal;
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGURG, &sa, nullptr);
-
   // Worker 0 is this thread if it is the main thread; main() is goroutine 1.
   Worker* w0 = new_worker(0);
   g_sched->workers[0] = w0;
@@ -560,7 +538,6 @@ void runtime_init() {
     G* main_g = make_main_g();
     tls_worker = w0;
     w0->current = main_g;
-    w0->thread = pthread_self();
     fiber_hooks::adopt_thread(main_g);
     Stack s = stack_alloc();
     w0->g0.stack = s;
@@ -572,7 +549,7 @@ void runtime_init() {
     g_sched->nstarted.store(1, std::memory_order_release);
   }
   ensure_workers(n);
-  std::atexit(freeze_runtime_at_exit);
+  std::atexit(stop_runtime_at_exit);
   state.store(2, std::memory_order_release);
 }
 
@@ -590,6 +567,7 @@ void* spawn_prepare(std::size_t size, std::size_t align, spawn_slot** slot) {
   runtime_init();
   Worker* w = current_worker();
   Stack s = w ? w->stacks.get() : stack_alloc();
+  fiber_hooks::on_stack_reuse(s);
   auto top = reinterpret_cast<uintptr_t>(s.hi) - sizeof(G);
   top &= ~uintptr_t{63};
   G* g = new (reinterpret_cast<void*>(top)) G;

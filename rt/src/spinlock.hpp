@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "hb.hpp"
 #include "platform/os.hpp"
 
 namespace csp::rt {
@@ -43,11 +44,14 @@ class SpinLock {
   std::atomic<uint32_t> word_{0};
 };
 
+// A scoped critical section of runtime-internal work: invisible to a
+// detector (hb::Invisible), and never spanning a switch.
 struct SpinGuard {
   explicit SpinGuard(SpinLock& l) : l_(l) { l_.lock(); }
   ~SpinGuard() { l_.unlock(); }
   SpinGuard(const SpinGuard&) = delete;
   SpinLock& l_;
+  hb::Invisible invisible_;
 };
 
 }  // namespace csp::rt

@@ -2,7 +2,6 @@
 #include "timer.hpp"
 
 #include <pthread.h>
-#include <signal.h>
 
 #include <vector>
 
@@ -96,6 +95,9 @@ void* timer_thread_main(void*) {
       }
       if (!ts.heap.empty()) wait_ns = ts.heap[0]->when - now;
     }
+    if (exiting()) {  // fire nothing once exit began (see stop_runtime_at_exit)
+      for (;;) os::futex_wait(&ts.wake_seq, ts.wake_seq.load(), -1);
+    }
     for (auto [t, seq_at_fire] : due) {
       if (!t->destroy) {  // on a sleeper's stack: firing is the last touch
         t->fire(t);
@@ -128,7 +130,6 @@ void ensure_thread(Timers& ts) {
   static SpinLock start_lock;
   SpinGuard l(start_lock);
   if (ts.started.load(std::memory_order_relaxed)) return;
-  // The scheduler's SIGURG handler freezes this thread at exit like a worker.
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, 256 * 1024);
@@ -206,18 +207,14 @@ void timer_sleep_until(int64_t when, const void* pc) {
   ts.lock.lock();
   e.when = when;
   e.refs.fetch_add(1, std::memory_order_relaxed);
-  first = heap_insert(ts, &e);
+  {
+    hb::Invisible heap_work;
+    first = heap_insert(ts, &e);
+  }
   if (first) kick(ts);
   // The timer thread can fire only after the lock is released, which park
   // does once this goroutine is off its stack.
   park(WaitReason::sleep, pc, SpinLock::unlock_fn, &ts.lock);
-}
-
-int timer_freeze_at_exit() {
-  Timers& ts = timers();
-  if (!ts.started.load(std::memory_order_acquire)) return 0;
-  pthread_kill(ts.thread, SIGURG);
-  return 1;
 }
 
 }  // namespace csp::rt

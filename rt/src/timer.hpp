@@ -35,7 +35,4 @@ void timer_unref(TimerEntry* t);
 // Sleeps the current G until `when`; the entry lives on the caller's stack.
 void timer_sleep_until(int64_t when, const void* pc);
 
-// At exit: signals the timer thread to freeze; returns 1 if one runs.
-int timer_freeze_at_exit();
-
 }  // namespace csp::rt

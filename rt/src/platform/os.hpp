@@ -18,6 +18,9 @@ void futex_wake(std::atomic<uint32_t>* word, int count);
 // lazily on first touch. Aborts on failure (out of address space).
 void* map_pages(std::size_t size);
 void protect_none(void* addr, std::size_t size);
+// Replaces [addr, addr+size) with fresh zero pages (same protection as
+// map_pages). For sanitizer builds, whose mmap interceptor forgets the range.
+void remap_fresh(void* addr, std::size_t size);
 std::size_t page_size();
 
 int64_t monotonic_ns();        // steady_clock in nanoseconds

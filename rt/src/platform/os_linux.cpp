@@ -45,6 +45,15 @@ void* map_pages(std::size_t size) {
 
 void protect_none(void* addr, std::size_t size) { mprotect(addr, size, PROT_NONE); }
 
+void remap_fresh(void* addr, std::size_t size) {
+  void* p = mmap(addr, size, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+  if (p == MAP_FAILED) {
+    std::fprintf(stderr, "fatal error: csp: mmap(MAP_FIXED) failed: %s\n", std::strerror(errno));
+    std::abort();
+  }
+}
+
 std::size_t page_size() {
   static const std::size_t size = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   return size;
