@@ -38,6 +38,7 @@
 #include "registry.hpp"
 #include "runq.hpp"
 #include "sched.hpp"
+#include "signals.hpp"
 #include "spinlock.hpp"
 
 namespace csp::rt {
@@ -178,7 +179,10 @@ G* find_local(Worker* w) {
 
 void after_switch();
 
+void check_stack(const G* g);
+
 void switch_to(Worker* w, G* from, G* to) {
+  check_stack(from);
   w->current = to;
   w->tick.store(w->tick.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   w->switch_from = from;
@@ -186,6 +190,13 @@ void switch_to(Worker* w, G* from, G* to) {
   fiber_hooks::before_switch(from, to, from->status.load(std::memory_order_relaxed) == GStatus::dead);
   csp_ctx_switch(&from->sp, to->sp);
   after_switch();
+}
+
+// The overflow check for stacks without a guard page (stack.hpp): the
+// context about to be saved must lie above the stack's lowest page.
+void check_stack(const G* g) {
+  if (g->stack.lo && !g->stack.guarded && stack_overflowed(g->stack, __builtin_frame_address(0)))
+    fatal("goroutine stack overflow", __FILE__, __LINE__);
 }
 
 // Runs first in every context that a switch resumes (or starts).
@@ -378,6 +389,7 @@ void* worker_thread_main(void* arg) {
   tls_worker = w;
   w->current = &w->g0;
   fiber_hooks::adopt_thread(&w->g0);
+  enable_crash_stack();
   schedule_loop(w);
 }
 
@@ -530,6 +542,7 @@ void runtime_init() {
   int n = parse_maxprocs();
   g_sched->nprocs.store(n);
   install_panic_handler();
+  install_crash_handlers();
 
   // Worker 0 is this thread if it is the main thread; main() is goroutine 1.
   Worker* w0 = new_worker(0);
@@ -539,6 +552,7 @@ void runtime_init() {
     tls_worker = w0;
     w0->current = main_g;
     fiber_hooks::adopt_thread(main_g);
+    enable_crash_stack();
     Stack s = stack_alloc();
     w0->g0.stack = s;
     fiber_hooks::on_create(&w0->g0);

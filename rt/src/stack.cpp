@@ -16,7 +16,6 @@ constexpr std::size_t kStackBytes = 256 * 1024;
 constexpr int kStacksPerSlab = 32;
 // Two mappings per guarded stack; keep well under vm.max_map_count (65530).
 constexpr int kGuardedStacks = 16384;
-constexpr uint64_t kCanary = 0x6373705f73746b21;  // "csp_stk!"
 
 struct Pool {
   SpinLock lock;
@@ -33,15 +32,13 @@ Pool& pool() {
 // The free-list node of a free stack lives at its top.
 Stack* node_of(const Stack& s) { return reinterpret_cast<Stack*>(s.hi - sizeof(Stack)); }
 
-void check_canary(const Stack& s) {
-  if (s.guarded) return;
-  if (*reinterpret_cast<const uint64_t*>(s.lo) != kCanary)
-    fatal("goroutine stack overflow (canary overwritten)", __FILE__, __LINE__);
-}
-
 }  // namespace
 
 std::size_t stack_size() { return kStackBytes; }
+
+bool stack_overflowed(const Stack& s, const void* sp) {
+  return static_cast<const char*>(sp) < s.lo + os::page_size();
+}
 
 Stack stack_alloc() {
   Pool& p = pool();
@@ -63,16 +60,11 @@ Stack stack_alloc() {
   s.lo = base + page;
   s.hi = base + span;
   s.guarded = p.carved++ < kGuardedStacks;
-  if (s.guarded) {
-    os::protect_none(base, page);
-  } else {
-    *reinterpret_cast<uint64_t*>(s.lo) = kCanary;
-  }
+  if (s.guarded) os::protect_none(base, page);
   return s;
 }
 
 void stack_free(Stack s) {
-  check_canary(s);
   Pool& p = pool();
   Stack* n = new (node_of(s)) Stack(s);
   SpinGuard g(p.lock);
@@ -91,7 +83,6 @@ Stack StackCache::get() {
 
 void StackCache::put(Stack s) {
   if (count_ >= kMax) return stack_free(s);
-  check_canary(s);
   Stack* n = new (node_of(s)) Stack(s);
   n->next_free = head_;
   head_ = n;

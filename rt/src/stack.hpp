@@ -7,8 +7,10 @@
 //    unmapped; a free stack keeps its touched pages (no madvise).
 //  - Guard pages split mappings, and Linux caps mappings per process
 //    (vm.max_map_count, 65530 by default): only the first kGuardedStacks
-//    stacks get a guard page; later ones get a canary word at their lowest
-//    address, checked each time the stack is released.
+//    stacks get a guard page. Every switch away from a goroutine checks its
+//    stack pointer against the bottom (stack_overflowed), which is all an
+//    unguarded stack has: a canary word there would cost a page per
+//    goroutine.
 #pragma once
 
 #include <cstddef>
@@ -35,6 +37,10 @@ class StackCache {
   Stack* head_ = nullptr;
   int count_ = 0;
 };
+
+// True if sp is in (or below) the lowest page of s: the goroutine is about
+// to overflow or has overflowed an unguarded stack.
+bool stack_overflowed(const Stack& s, const void* sp);
 
 Stack stack_alloc();        // from the global pool (thread-safe)
 void stack_free(Stack s);   // to the global pool (thread-safe)

@@ -24,6 +24,15 @@ struct noisy_global {
 
 void thrower() { throw std::runtime_error("boom in goroutine"); }
 
+// Recursion deeper than any stack, which the optimizer cannot flatten.
+volatile int g_depth_limit = 1 << 30;
+int recurse(int n) {
+  volatile char frame[512];
+  frame[0] = static_cast<char>(n);
+  if (n >= g_depth_limit) return frame[0];
+  return recurse(n + 1) + frame[0];
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -67,6 +76,17 @@ int main(int argc, char** argv) {
     long cpu = us(after) - us(before);
     std::printf("cpu_us=%ld\n", cpu);
     return cpu < 60000 ? 0 : 1;  // well under the 300 ms wall time
+  } else if (mode == "nil_deref_in_goroutine") {
+    auto never = csp::make_chan<int>();
+    csp::go([] {
+      volatile int* p = nullptr;
+      *p = 1;
+    });
+    never.recv();
+  } else if (mode == "stack_overflow_in_goroutine") {
+    auto never = csp::make_chan<int>();
+    csp::go([] { std::printf("%d\n", recurse(1)); });
+    never.recv();
   } else if (mode == "maxprocs") {
     std::printf("procs=%d\n", csp::set_max_procs(0));
     return 0;

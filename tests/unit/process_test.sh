@@ -30,6 +30,14 @@ check "static destructors run cleanly while goroutines were running" 0 \
   "static destructor ran" "$probe" exit_with_goroutines
 check "a program whose goroutines all wait on timers uses no CPU" 0 \
   "cpu_us=" "$probe" idle_timers_use_no_cpu
+if [ "${CSP_SANITIZER:-none}" = none ]; then  # sanitizers report these themselves
+check "a nil dereference in a goroutine is a Go-style runtime panic, exit 2" 2 \
+  "^panic: runtime error: invalid memory address or nil pointer dereference" "$probe" nil_deref_in_goroutine
+check "the crash report shows the faulting goroutine's stack" 2 \
+  "#0 .*exit_probe.cpp:[0-9]+" "$probe" nil_deref_in_goroutine
+check "a goroutine that overflows its stack gets a clear fatal error, exit 2" 2 \
+  "fatal error: stack overflow" "$probe" stack_overflow_in_goroutine
+fi
 check "CSP_MAXPROCS sets the worker count" 0 "procs=3" env CSP_MAXPROCS=3 "$probe" maxprocs
 check "a bad CSP_MAXPROCS is a start-up error" 2 "bad CSP_MAXPROCS" env CSP_MAXPROCS=abc "$probe" maxprocs
 check "a zero CSP_MAXPROCS is a start-up error" 2 "bad CSP_MAXPROCS" env CSP_MAXPROCS=0 "$probe" maxprocs

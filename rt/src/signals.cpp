@@ -1,0 +1,93 @@
+// See signals.hpp.
+#include "signals.hpp"
+
+#include <signal.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include "g.hpp"
+#include "platform/os.hpp"
+#include "sched.hpp"
+#include "stack_trace.hpp"
+
+namespace csp::rt {
+namespace {
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define CSP_SANITIZER_OWNS_SIGNALS 1
+#endif
+#endif
+
+constexpr std::size_t kAltStackBytes = 64 * 1024;  // backtrace + symbolizer pipe
+
+bool in_guard_page(const G* g, const void* addr) {
+  if (!g->stack.lo || !g->stack.guarded) return false;
+  auto* a = static_cast<const char*>(addr);
+  return a < g->stack.lo && a >= g->stack.lo - os::page_size();
+}
+
+// The faulting instruction, from the interrupted context.
+void* fault_pc(void* ucontext) {
+#if defined(__x86_64__)
+  return reinterpret_cast<void*>(static_cast<ucontext_t*>(ucontext)->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  return reinterpret_cast<void*>(static_cast<ucontext_t*>(ucontext)->uc_mcontext.pc);
+#endif
+}
+
+void on_crash(int sig, siginfo_t* info, void* ucontext) {
+  std::fflush(nullptr);
+  G* g = current_g();
+  if (sig == SIGSEGV && in_guard_page(g, info->si_addr)) {
+    std::fprintf(stderr, "runtime: goroutine stack exceeds %zu-byte limit\n", stack_size());
+    std::fprintf(stderr, "fatal error: stack overflow\n");
+  } else {
+    std::fprintf(stderr,
+                 "panic: runtime error: invalid memory address or nil pointer dereference\n"
+                 "[signal %s: %s addr=%p]\n",
+                 sig == SIGSEGV ? "SIGSEGV" : "SIGBUS",
+                 sig == SIGSEGV ? "segmentation violation" : "bus error", info->si_addr);
+  }
+  std::fprintf(stderr, "\ngoroutine %llu [running]:\n", static_cast<unsigned long long>(g->id));
+  void* pcs[64];
+  int n = capture_stack(pcs, 64);
+  // Start at the fault: drop this handler and the kernel's signal frame.
+  int first = 0;
+  void* pc = fault_pc(ucontext);
+  for (int i = 0; i < n; i++)
+    if (pcs[i] == pc) {
+      first = i;
+      break;
+    }
+  print_stack(stderr, pcs + first, n - first);
+  std::fflush(stderr);
+  _exit(2);
+}
+
+}  // namespace
+
+void install_crash_handlers() {
+#ifndef CSP_SANITIZER_OWNS_SIGNALS
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_crash;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigaction(SIGSEGV, &sa, nullptr);
+  sigaction(SIGBUS, &sa, nullptr);
+#endif
+}
+
+void enable_crash_stack() {
+#ifndef CSP_SANITIZER_OWNS_SIGNALS
+  stack_t ss{};
+  ss.ss_sp = os::map_pages(kAltStackBytes);
+  ss.ss_size = kAltStackBytes;
+  sigaltstack(&ss, nullptr);
+#endif
+}
+
+}  // namespace csp::rt
