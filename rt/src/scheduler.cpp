@@ -51,8 +51,12 @@ constexpr int kMaxProcs = 256;
 // How long an idle worker looks for work before sleeping. Long enough that a
 // ping-pong keeps one worker awake instead of paying a futex wake per message.
 constexpr int64_t kSpinNs = 50'000;
-// A G left in a running worker's runnext this long may be stolen.
-constexpr int64_t kRunnextStaleNs = 5'000;
+// Work left this long on a worker that has not scheduled since may be
+// stolen (Go waits ~3 us before stealing runnext).
+constexpr int64_t kStaleNs = 5'000;
+// A run queue at least this long is stolen from at once: there is more work
+// than its owner can start soon.
+constexpr uint32_t kBacklog = 64;
 // Every this many schedules, check the global queue first (fairness).
 constexpr uint64_t kGlobalCheckPeriod = 61;
 
@@ -76,18 +80,24 @@ struct Worker {
   int64_t seen_ns[kMaxProcs] = {};
 };
 
+// Fields are grouped by who writes them, one cache line per group: the
+// read-mostly ones are read by every schedule, and must not share a line
+// with counters that idle and spinning workers write all the time.
 struct Sched {
+  // Read-mostly.
   Worker* workers[kMaxProcs] = {};
   std::atomic<int> nstarted{0};     // workers created (threads running)
   std::atomic<int> nprocs{1};       // active workers
-  SpinLock lock;                    // guards global queue and idle list
+  std::atomic<bool> exiting{false};
+  // The global queue and the idle list.
+  alignas(64) SpinLock lock;        // guards global queue and idle list
   G* global_head = nullptr;         // guarded by lock
   G* global_tail = nullptr;         // guarded by lock
   std::atomic<int> global_size{0};
   Worker* idle_head = nullptr;      // guarded by lock
-  std::atomic<int> nidle{0};
-  std::atomic<int> nspinning{0};
-  std::atomic<bool> exiting{false};
+  // Written by workers going idle or spinning.
+  alignas(64) std::atomic<int> nidle{0};
+  alignas(64) std::atomic<int> nspinning{0};
 };
 
 Sched* g_sched = nullptr;
@@ -231,21 +241,24 @@ G* steal(Worker* w, int64_t now) {
   for (int i = 0; i < n; i++) {
     Worker* v = s.workers[(start + i) % n];
     if (v == w || !v) continue;
-    if (G* g = v->runq.steal_into(w->runq)) return g;
-  }
-  for (int i = 0; i < n; i++) {
-    Worker* v = s.workers[(start + i) % n];
-    if (v == w || !v) continue;
+    uint32_t queued = v->runq.size();
     G* rn = v->runnext.load(std::memory_order_acquire);
-    if (!rn) continue;
+    if (queued == 0 && !rn) continue;
+    // Take only work its owner is not getting to: a backlog, or a queue
+    // whose owner has not scheduled for a while. Stealing the one G a busy
+    // worker is about to run moves it, its stack and its channel's lock to
+    // another core for nothing.
     uint64_t t = v->tick.load(std::memory_order_relaxed);
     if (w->seen_tick[v->id] != t) {
       w->seen_tick[v->id] = t;
       w->seen_ns[v->id] = now;
-    } else if (now - w->seen_ns[v->id] >= kRunnextStaleNs &&
-               v->runnext.compare_exchange_strong(rn, nullptr, std::memory_order_acq_rel)) {
-      return rn;
     }
+    bool stale = now - w->seen_ns[v->id] >= kStaleNs;
+    if (queued >= kBacklog || (queued > 0 && stale)) {
+      if (G* g = v->runq.steal_into(w->runq)) return g;
+    }
+    if (rn && stale && v->runnext.compare_exchange_strong(rn, nullptr, std::memory_order_acq_rel))
+      return rn;
   }
   return nullptr;
 }

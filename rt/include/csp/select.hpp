@@ -15,12 +15,15 @@ namespace detail {
 
 struct no_handler {};
 
+// Cases refer to the caller's channel without owning it: a case lives only
+// within the full-expression `select(on_recv(ch), ...)`, while the caller's
+// handle (or temporary) does, so no reference count is touched per select.
 template <class T, class H>
 struct recv_case {
-  chan<T> ch;
+  chan_core* ch;
   H handler;
   T value{};
-  void describe(select_case& c) { c = {chan_access::core(ch), &value, case_kind::recv, false}; }
+  void describe(select_case& c) { c = {ch, &value, case_kind::recv, false}; }
   void run(const select_case& c) {
     if constexpr (std::is_same_v<H, no_handler>) {
     } else if constexpr (std::is_invocable_v<H&, T&&, bool>) {
@@ -36,10 +39,10 @@ struct recv_case {
 
 template <class T, class H>
 struct send_case {
-  chan<T> ch;
+  chan_core* ch;
   T value;
   H handler;
-  void describe(select_case& c) { c = {chan_access::core(ch), &value, case_kind::send, false}; }
+  void describe(select_case& c) { c = {ch, &value, case_kind::send, false}; }
   void run(const select_case&) {
     if constexpr (!std::is_same_v<H, no_handler>) handler();
   }
@@ -63,12 +66,12 @@ struct is_default_case<default_case<H>> : std::true_type {};
 
 template <class T, class H = detail::no_handler>
 detail::recv_case<T, std::decay_t<H>> on_recv(const chan<T>& ch, H&& h = {}) {
-  return {ch, std::forward<H>(h)};
+  return {detail::chan_access::core(ch), std::forward<H>(h)};
 }
 
 template <class T, class V, class H = detail::no_handler>
 detail::send_case<T, std::decay_t<H>> on_send(const chan<T>& ch, V&& v, H&& h = {}) {
-  return {ch, T(std::forward<V>(v)), std::forward<H>(h)};
+  return {detail::chan_access::core(ch), T(std::forward<V>(v)), std::forward<H>(h)};
 }
 
 template <class H = detail::no_handler>
