@@ -39,6 +39,7 @@
 #include "runq.hpp"
 #include "sched.hpp"
 #include "signals.hpp"
+#include "stack_trace.hpp"
 #include "spinlock.hpp"
 
 namespace csp::rt {
@@ -206,7 +207,11 @@ void switch_to(Worker* w, G* from, G* to) {
 // context about to be saved must lie above the stack's lowest page.
 void check_stack(const G* g) {
   if (g->stack.lo && !g->stack.guarded && stack_overflowed(g->stack, __builtin_frame_address(0)))
-    fatal("goroutine stack overflow", __FILE__, __LINE__);
+    [[unlikely]] {
+      void* pcs[64];
+      int n = capture_stack(pcs, 64);
+      die_of_stack_overflow(pcs, n);
+    }
 }
 
 // Runs first in every context that a switch resumes (or starts).
@@ -640,6 +645,7 @@ void yield_now() {
     return;
   }
   G* g = w->current;
+  check_stack(g);  // also when there is nothing to switch to
   G* next = find_local(w);
   if (!next) return;  // nothing else is runnable here
   g->status.store(GStatus::runnable, std::memory_order_relaxed);

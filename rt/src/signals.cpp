@@ -39,20 +39,17 @@ void* fault_pc(void* ucontext) {
 #endif
 }
 
-void on_crash(int sig, siginfo_t* info, void* ucontext) {
+[[noreturn]] void die(const char* headline, void* const* pcs, int n) {
   std::fflush(nullptr);
   G* g = current_g();
-  if (sig == SIGSEGV && in_guard_page(g, info->si_addr)) {
-    std::fprintf(stderr, "runtime: goroutine stack exceeds %zu-byte limit\n", stack_size());
-    std::fprintf(stderr, "fatal error: stack overflow\n");
-  } else {
-    std::fprintf(stderr,
-                 "panic: runtime error: invalid memory address or nil pointer dereference\n"
-                 "[signal %s: %s addr=%p]\n",
-                 sig == SIGSEGV ? "SIGSEGV" : "SIGBUS",
-                 sig == SIGSEGV ? "segmentation violation" : "bus error", info->si_addr);
-  }
+  std::fputs(headline, stderr);
   std::fprintf(stderr, "\ngoroutine %llu [running]:\n", static_cast<unsigned long long>(g->id));
+  print_stack(stderr, pcs, n);
+  std::fflush(stderr);
+  _exit(2);
+}
+
+void on_crash(int sig, siginfo_t* info, void* ucontext) {
   void* pcs[64];
   int n = capture_stack(pcs, 64);
   // Start at the fault: drop this handler and the kernel's signal frame.
@@ -63,12 +60,26 @@ void on_crash(int sig, siginfo_t* info, void* ucontext) {
       first = i;
       break;
     }
-  print_stack(stderr, pcs + first, n - first);
-  std::fflush(stderr);
-  _exit(2);
+  if (sig == SIGSEGV && in_guard_page(current_g(), info->si_addr))
+    die_of_stack_overflow(pcs + first, n - first);
+  char headline[256];
+  std::snprintf(headline, sizeof headline,
+                "panic: runtime error: invalid memory address or nil pointer dereference\n"
+                "[signal %s: %s addr=%p]\n",
+                sig == SIGSEGV ? "SIGSEGV" : "SIGBUS",
+                sig == SIGSEGV ? "segmentation violation" : "bus error", info->si_addr);
+  die(headline, pcs + first, n - first);
 }
 
 }  // namespace
+
+void die_of_stack_overflow(void* const* pcs, int n) {
+  char headline[128];
+  std::snprintf(headline, sizeof headline,
+                "runtime: goroutine stack exceeds %zu-byte limit\nfatal error: stack overflow\n",
+                stack_size());
+  die(headline, pcs, n);
+}
 
 void install_crash_handlers() {
 #ifndef CSP_SANITIZER_OWNS_SIGNALS

@@ -11,4 +11,9 @@ namespace csp::rt {
 void install_crash_handlers();     // once, at runtime start
 void enable_crash_stack();         // per runtime thread: an alternate signal stack
 
+// Go's report for a goroutine that ran out of stack, then exit 2. From the
+// guard-page fault handler, and from the switch-time check of stacks that
+// have no guard page.
+[[noreturn]] void die_of_stack_overflow(void* const* pcs, int n);
+
 }  // namespace csp::rt

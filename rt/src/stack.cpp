@@ -37,7 +37,8 @@ Stack* node_of(const Stack& s) { return reinterpret_cast<Stack*>(s.hi - sizeof(S
 std::size_t stack_size() { return kStackBytes; }
 
 bool stack_overflowed(const Stack& s, const void* sp) {
-  return static_cast<const char*>(sp) < s.lo + os::page_size();
+  constexpr std::size_t kOverflowMargin = 32 * 1024;
+  return static_cast<const char*>(sp) < s.lo + kOverflowMargin;
 }
 
 Stack stack_alloc() {

@@ -10,7 +10,7 @@
 //    stacks get a guard page. Every switch away from a goroutine checks its
 //    stack pointer against the bottom (stack_overflowed), which is all an
 //    unguarded stack has: a canary word there would cost a page per
-//    goroutine.
+//    goroutine. An overflow between two switches goes undetected there.
 #pragma once
 
 #include <cstddef>
@@ -38,8 +38,9 @@ class StackCache {
   int count_ = 0;
 };
 
-// True if sp is in (or below) the lowest page of s: the goroutine is about
-// to overflow or has overflowed an unguarded stack.
+// True if sp is within the lowest kOverflowMargin bytes of s: the goroutine
+// is about to overflow an unguarded stack (or has). The margin leaves room
+// to print the report on the goroutine's own stack.
 bool stack_overflowed(const Stack& s, const void* sp);
 
 Stack stack_alloc();        // from the global pool (thread-safe)

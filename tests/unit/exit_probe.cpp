@@ -33,6 +33,15 @@ int recurse(int n) {
   return recurse(n + 1) + frame[0];
 }
 
+// The same, switching goroutines at every level.
+int recurse_yielding(int n) {
+  volatile char frame[512];
+  frame[0] = static_cast<char>(n);
+  csp::yield();
+  if (n >= g_depth_limit) return frame[0];
+  return recurse_yielding(n + 1) + frame[0];
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -86,6 +95,13 @@ int main(int argc, char** argv) {
   } else if (mode == "stack_overflow_in_goroutine") {
     auto never = csp::make_chan<int>();
     csp::go([] { std::printf("%d\n", recurse(1)); });
+    never.recv();
+  } else if (mode == "stack_overflow_unguarded") {
+    // Past the guarded stacks (stack.cpp keeps guard pages for the first
+    // 16384), overflow is caught by the stack-pointer check at a switch.
+    auto never = csp::make_chan<int>();
+    for (int i = 0; i < 17000; i++) csp::go([never] { never.recv(); });
+    csp::go([] { std::printf("%d\n", recurse_yielding(1)); });
     never.recv();
   } else if (mode == "maxprocs") {
     std::printf("procs=%d\n", csp::set_max_procs(0));

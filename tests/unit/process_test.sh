@@ -37,6 +37,10 @@ check "the crash report shows the faulting goroutine's stack" 2 \
   "#0 .*exit_probe.cpp:[0-9]+" "$probe" nil_deref_in_goroutine
 check "a goroutine that overflows its stack gets a clear fatal error, exit 2" 2 \
   "fatal error: stack overflow" "$probe" stack_overflow_in_goroutine
+check "overflow of a stack without a guard page is caught at a switch, exit 2" 2 \
+  "fatal error: stack overflow" "$probe" stack_overflow_unguarded
+check "the overflow report shows the overflowing goroutine's frames" 2 \
+  "#1 .*recurse_yielding" "$probe" stack_overflow_unguarded
 fi
 check "CSP_MAXPROCS sets the worker count" 0 "procs=3" env CSP_MAXPROCS=3 "$probe" maxprocs
 check "a bad CSP_MAXPROCS is a start-up error" 2 "bad CSP_MAXPROCS" env CSP_MAXPROCS=abc "$probe" maxprocs
