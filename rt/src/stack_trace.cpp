@@ -24,15 +24,21 @@ std::string find_symbolizer() {
   return {};
 }
 
+// One printed frame: a function and where in it. A return address inside
+// inlined code yields several frames, innermost first.
 struct Frame {
   std::string function;
   std::string location;
 };
+struct Address {
+  std::vector<Frame> frames;  // from the symbolizer; empty: use fallback
+  Frame fallback;             // from the dynamic symbol table
+};
 
-// Symbolizes every frame of one module with a single llvm-symbolizer run.
+// Symbolizes every address of one module with a single llvm-symbolizer run.
 void symbolize_module(const std::string& tool, const char* module, const std::vector<int>& idx,
-                      const std::vector<uintptr_t>& offsets, std::vector<Frame>& out) {
-  std::string cmd = tool + " --demangle --inlining=false --obj='" + module + "'";
+                      const std::vector<uintptr_t>& offsets, std::vector<Address>& out) {
+  std::string cmd = tool + " --demangle --inlining=true --obj='" + module + "'";
   for (int i : idx) {
     char buf[32];
     std::snprintf(buf, sizeof buf, " 0x%lx", static_cast<unsigned long>(offsets[i]));
@@ -41,17 +47,34 @@ void symbolize_module(const std::string& tool, const char* module, const std::ve
   cmd += " 2>/dev/null";
   std::FILE* p = popen(cmd.c_str(), "r");
   if (!p) return;
+  // Per address: (function, file:line:col) pairs, then a blank line.
   char line[4096];
   for (int i : idx) {
-    if (!std::fgets(line, sizeof line, p)) break;
-    std::string fn(line, strcspn(line, "\n"));
-    if (!std::fgets(line, sizeof line, p)) break;
-    std::string loc(line, strcspn(line, "\n"));
-    std::fgets(line, sizeof line, p);  // blank separator
-    if (fn != "??") out[i].function = fn;
-    if (loc.rfind("??", 0) != 0) out[i].location = loc;
+    for (;;) {
+      if (!std::fgets(line, sizeof line, p) || line[0] == '\n') break;
+      Frame f;
+      f.function.assign(line, strcspn(line, "\n"));
+      if (!std::fgets(line, sizeof line, p)) break;
+      f.location.assign(line, strcspn(line, "\n"));
+      if (f.function == "??" || f.location.rfind("??", 0) == 0) continue;
+      out[i].frames.push_back(std::move(f));
+    }
   }
   pclose(p);
+}
+
+// Plumbing a reader of a report does not need: standard-library templates
+// (std::invoke, std::apply, ...), the go() trampoline, the goroutine entry
+// and libc's start-up. csp API frames (chan::send, ...) stay, as Go shows
+// runtime.chansend1.
+bool is_plumbing(const Frame& f) {
+  static const char* const kLocations[] = {"/include/c++/", "/csp/go.hpp:", "/csu/"};
+  static const char* const kFunctions[] = {"goroutine_entry", "csp_ctx_start", "_start"};
+  for (const char* l : kLocations)
+    if (f.location.find(l) != std::string::npos) return true;
+  for (const char* fn : kFunctions)
+    if (f.function.find(fn) != std::string::npos) return true;
+  return false;
 }
 
 }  // namespace
@@ -59,7 +82,7 @@ void symbolize_module(const std::string& tool, const char* module, const std::ve
 int capture_stack(void** pcs, int max) { return backtrace(pcs, max); }
 
 void print_stack(std::FILE* out, void* const* pcs, int n, const char* after_frame) {
-  std::vector<Frame> frames(n);
+  std::vector<Address> addrs(n);
   std::vector<uintptr_t> offsets(n);
   std::vector<const char*> modules(n);
   for (int i = 0; i < n; i++) {
@@ -69,10 +92,11 @@ void print_stack(std::FILE* out, void* const* pcs, int n, const char* after_fram
     if (dladdr(reinterpret_cast<void*>(pc), &info) && info.dli_fname) {
       modules[i] = info.dli_fname;
       offsets[i] = pc - reinterpret_cast<uintptr_t>(info.dli_fbase);
+      addrs[i].fallback.location = info.dli_fname;
       if (info.dli_sname) {
         int status = 0;
         char* d = abi::__cxa_demangle(info.dli_sname, nullptr, nullptr, &status);
-        frames[i].function = status == 0 && d ? d : info.dli_sname;
+        addrs[i].fallback.function = status == 0 && d ? d : info.dli_sname;
         std::free(d);
       }
     }
@@ -88,22 +112,28 @@ void print_stack(std::FILE* out, void* const* pcs, int n, const char* after_fram
           idx.push_back(j);
           done[j] = true;
         }
-      symbolize_module(tool, modules[i], idx, offsets, frames);
+      symbolize_module(tool, modules[i], idx, offsets, addrs);
     }
   }
-  int first = 0;
+  std::vector<Frame> frames;
+  for (Address& a : addrs) {
+    if (a.frames.empty()) a.frames.push_back(a.fallback);
+    for (Frame& f : a.frames) frames.push_back(std::move(f));
+  }
+  std::size_t first = 0;
   if (after_frame)
-    for (int i = 0; i < n; i++)
+    for (std::size_t i = 0; i < frames.size(); i++)
       if (frames[i].function == after_frame) {
         first = i + 1;
         break;
       }
-  for (int i = first; i < n; i++) {
+  std::size_t shown = 0;
+  for (std::size_t i = first; i < frames.size(); i++) {
     const Frame& f = frames[i];
-    std::fprintf(out, "    #%d %s %s\n", i - first, f.function.empty() ? "<unknown>" : f.function.c_str(),
-                 !f.location.empty() ? f.location.c_str()
-                 : modules[i]        ? modules[i]
-                                     : "<unknown module>");
+    if (is_plumbing(f)) continue;
+    std::fprintf(out, "    #%zu %s %s\n", shown++,
+                 f.function.empty() ? "<unknown>" : f.function.c_str(),
+                 f.location.empty() ? "<unknown module>" : f.location.c_str());
   }
 }
 

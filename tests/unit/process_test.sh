@@ -40,7 +40,7 @@ check "a goroutine that overflows its stack gets a clear fatal error, exit 2" 2 
 check "overflow of a stack without a guard page is caught at a switch, exit 2" 2 \
   "fatal error: stack overflow" "$probe" stack_overflow_unguarded
 check "the overflow report shows the overflowing goroutine's frames" 2 \
-  "#1 .*recurse_yielding" "$probe" stack_overflow_unguarded
+  "#[0-9]+ .*recurse_yielding" "$probe" stack_overflow_unguarded
 fi
 check "CSP_MAXPROCS sets the worker count" 0 "procs=3" env CSP_MAXPROCS=3 "$probe" maxprocs
 check "a bad CSP_MAXPROCS is a start-up error" 2 "bad CSP_MAXPROCS" env CSP_MAXPROCS=abc "$probe" maxprocs
