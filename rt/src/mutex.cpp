@@ -8,7 +8,6 @@
 #include "csp/detail/core.hpp"
 #include "csp/panic.hpp"
 #include "hb.hpp"
-#include "mutex.hpp"
 #include "parking_lot.hpp"
 #include "platform/os.hpp"
 #include "sched.hpp"
@@ -27,9 +26,10 @@ bool mutex_try_lock(std::atomic<uint32_t>* state) noexcept {
   return true;
 }
 
-void mutex_lock_as(std::atomic<uint32_t>* state, rt::WaitReason reason, const void* pc) {
+__attribute__((noinline)) void mutex_lock(std::atomic<uint32_t>* state) {
   uint32_t c = 0;
   if (!state->compare_exchange_strong(c, 1, std::memory_order_acquire)) {
+    const void* pc = __builtin_return_address(0);
     for (int i = 0; i < kSpinTries && c != 0; i++) {
       rt::os::cpu_relax();
       c = state->load(std::memory_order_relaxed);
@@ -38,14 +38,10 @@ void mutex_lock_as(std::atomic<uint32_t>* state, rt::WaitReason reason, const vo
     if (c != 0) {
       // Mark contended; whoever holds it will wake someone on unlock.
       while (state->exchange(2, std::memory_order_acquire) != 0)
-        rt::wait_on(state, 2, reason, pc);
+        rt::wait_on(state, 2, rt::WaitReason::mutex_lock, pc);
     }
   }
   rt::hb::acquire(rt::current_g(), state);  // edge: the last unlock before this lock
-}
-
-__attribute__((noinline)) void mutex_lock(std::atomic<uint32_t>* state) {
-  mutex_lock_as(state, rt::WaitReason::mutex_lock, __builtin_return_address(0));
 }
 
 void mutex_unlock(std::atomic<uint32_t>* state) {

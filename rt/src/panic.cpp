@@ -29,9 +29,7 @@ constexpr int kMaxFrames = 64;
   static std::atomic<bool> entered{false};
   if (entered.exchange(true)) _exit(2);  // a second panic while reporting one
   std::string msg = "std::terminate called without an active exception";
-  bool is_exception = false;
   if (std::exception_ptr e = std::current_exception()) {
-    is_exception = true;
     try {
       std::rethrow_exception(e);
     } catch (const std::exception& x) {
@@ -46,7 +44,9 @@ constexpr int kMaxFrames = 64;
   G* g = current_g();
   std::fprintf(stderr, "panic: %s\n\ngoroutine %llu [running]:\n", msg.c_str(),
                static_cast<unsigned long long>(g->id));
-  print_stack(stderr, pcs, n, is_exception ? "__cxa_throw" : "std::terminate()");
+  // Drop the report's own frames and the throw machinery; an exception that
+  // met a noexcept boundary has been unwound up to it, so __cxa_throw is gone.
+  print_stack(stderr, pcs, n, {"__cxa_throw", "std::terminate()"});
   if (g->create_pc) {
     std::fprintf(stderr, "created by goroutine %llu at:\n",
                  static_cast<unsigned long long>(g->parent_id));

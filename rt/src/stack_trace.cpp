@@ -81,7 +81,7 @@ bool is_plumbing(const Frame& f) {
 
 int capture_stack(void** pcs, int max) { return backtrace(pcs, max); }
 
-void print_stack(std::FILE* out, void* const* pcs, int n, const char* after_frame) {
+void print_stack(std::FILE* out, void* const* pcs, int n, std::initializer_list<const char*> after) {
   std::vector<Address> addrs(n);
   std::vector<uintptr_t> offsets(n);
   std::vector<const char*> modules(n);
@@ -121,12 +121,9 @@ void print_stack(std::FILE* out, void* const* pcs, int n, const char* after_fram
     for (Frame& f : a.frames) frames.push_back(std::move(f));
   }
   std::size_t first = 0;
-  if (after_frame)
-    for (std::size_t i = 0; i < frames.size(); i++)
-      if (frames[i].function == after_frame) {
-        first = i + 1;
-        break;
-      }
+  for (std::size_t i = 0; i < frames.size(); i++)
+    for (const char* name : after)
+      if (frames[i].function == name) first = i + 1;
   std::size_t shown = 0;
   for (std::size_t i = first; i < frames.size(); i++) {
     const Frame& f = frames[i];

@@ -4,14 +4,16 @@
 #pragma once
 
 #include <cstdio>
+#include <initializer_list>
 
 namespace csp::rt {
 
 int capture_stack(void** pcs, int max);
 // Prints pcs[0..n) as "    #i function file:line:col"; pcs other than the
 // first are return addresses.
-// With after_frame set, frames up to and including the first one of that
-// function are left out (e.g. "__cxa_throw" for a panic).
-void print_stack(std::FILE* out, void* const* pcs, int n, const char* after_frame = nullptr);
+// Frames up to and including the last one of any function named in
+// `after` are left out (e.g. the throw machinery of a panic).
+void print_stack(std::FILE* out, void* const* pcs, int n,
+                 std::initializer_list<const char*> after = {});
 
 }  // namespace csp::rt

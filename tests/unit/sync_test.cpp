@@ -129,9 +129,11 @@ TEST_CASE("wait_group waits for every done and rejects a negative counter", "[sy
 TEST_CASE("sync objects on a stack may be destroyed as soon as the wait returns", "[sync]") {
   // Regression guard for use-after-free in the wake path: each round
   // destroys the objects right after the waiter is released while the
-  // waker may still be on its way out.
+  // waker may still be on its way out. A use after free shows as a crash, an
+  // AddressSanitizer report (the ASan build) or a hang.
   FOR_EACH_PROCS(procs) {
-    for (int round = 0; round < 2000; round++) {
+    int rounds = 0;
+    for (int round = 0; round < 2000; round++, rounds++) {
       auto wg = std::make_unique<csp::wait_group>();
       wg->add(2);
       csp::go([w = wg.get()] { w->done(); });
@@ -150,7 +152,53 @@ TEST_CASE("sync objects on a stack may be destroyed as soon as the wait returns"
       mu->unlock();
       got.recv();
       mu.reset();
+
+      // The waiter owns the object and frees it as soon as its wait
+      // returns, while the waker may still be inside unlock/signal/call.
+      auto rw = std::make_unique<csp::rwmutex>();
+      rw->lock();
+      csp::go([r = rw.get()] { r->unlock(); });
+      rw->lock_shared();
+      rw->unlock_shared();
+      rw.reset();
+
+      auto rw2 = std::make_unique<csp::rwmutex>();
+      rw2->lock_shared();
+      csp::go([r = rw2.get()] { r->unlock_shared(); });
+      rw2->lock();  // waits for the reader to leave
+      rw2->unlock();
+      rw2.reset();
+
+      struct cond_box {
+        csp::mutex m;
+        csp::cond c{m};
+        bool ready = false;
+      };
+      auto box = std::make_unique<cond_box>();
+      csp::go([b = box.get()] {
+        b->m.lock();
+        b->ready = true;
+        b->m.unlock();
+        b->c.signal();
+      });
+      box->m.lock();
+      while (!box->ready) box->c.wait();
+      box->m.unlock();
+      box.reset();
+
+      auto o = std::make_unique<csp::once>();
+      auto started = csp::make_chan<csp::unit>();
+      csp::go([p = o.get(), started] {
+        p->call([&] {
+          started.send({});
+          csp::yield();
+        });
+      });
+      started.recv();
+      o->call([] {});  // waits for the running call to finish
+      o.reset();
     }
+    REQUIRE(rounds == 2000);
   }
 }
 

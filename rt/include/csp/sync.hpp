@@ -82,12 +82,7 @@ class once {
   // in Go, an f that throws still counts as done.
   template <class F>
   void call(F&& f) {
-    if (detail::once_done(&s_)) return;
-    detail::once_lock(&s_);
-    if (s_.done.load(std::memory_order_relaxed)) {
-      detail::once_finish(&s_);
-      return;
-    }
+    if (detail::once_done(&s_) || !detail::once_begin(&s_)) return;
     struct finisher {
       detail::once_state* s;
       ~finisher() { detail::once_finish(s); }

@@ -79,12 +79,13 @@ void wg_add(wait_group_state* s, int delta);
 void wg_wait(wait_group_state* s);
 
 struct once_state {
-  std::atomic<std::uint32_t> done{0};
-  std::atomic<std::uint32_t> m{0};
+  std::atomic<std::uint32_t> state{0};  // 0 new, 1 running, 2 done
 };
 bool once_done(once_state* s);
-void once_lock(once_state* s);
-void once_finish(once_state* s);  // marks done and unlocks
+// True: the caller must run the function, then call once_finish. False: it
+// has run (this call waited for it to finish).
+bool once_begin(once_state* s);
+void once_finish(once_state* s);
 
 struct cond_state {
   std::atomic<std::uint32_t> lock{0};  // guards the list below
