@@ -145,7 +145,8 @@ chan_core* chan_new(std::size_t cap, const elem_ops* ops) {
 
 void chan_retain(chan_core* c) noexcept { c->refs.fetch_add(1, std::memory_order_relaxed); }
 
-void chan_release(chan_core* c) noexcept {
+// The last reference: nobody else can hold the lock.
+CSP_NO_TSA void chan_release(chan_core* c) noexcept {
   // acq_rel: the last owner must see every other owner's writes to the
   // buffer before destroying it. Not a happens-before edge for user code.
   if (c->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
@@ -159,7 +160,8 @@ std::size_t chan_len(const chan_core* c) noexcept {
 }
 std::size_t chan_cap(const chan_core* c) noexcept { return c->cap; }
 
-__attribute__((noinline)) void chan_send(chan_core* c, void* elem) {
+// Parks with the lock held (released after the switch).
+__attribute__((noinline)) CSP_NO_TSA void chan_send(chan_core* c, void* elem) {
   const void* pc = __builtin_return_address(0);
   if (!c) rt::park_forever(rt::WaitReason::chan_send_nil, pc);
   G* self = rt::current_g();
@@ -184,7 +186,7 @@ __attribute__((noinline)) void chan_send(chan_core* c, void* elem) {
   if (!w.success) throw csp::panic("send on closed channel");
 }
 
-__attribute__((noinline)) bool chan_recv(chan_core* c, void* elem) {
+__attribute__((noinline)) CSP_NO_TSA bool chan_recv(chan_core* c, void* elem) {
   const void* pc = __builtin_return_address(0);
   if (!c) rt::park_forever(rt::WaitReason::chan_recv_nil, pc);
   G* self = rt::current_g();

@@ -19,6 +19,7 @@
 #include "g.hpp"
 #include "hb.hpp"
 #include "spinlock.hpp"
+#include "thread_safety.hpp"
 
 namespace csp::detail {
 
@@ -53,15 +54,17 @@ struct chan_core {
   std::atomic<uint32_t> refs{1};
   std::size_t cap = 0;
   std::atomic<std::size_t> count{0};  // written under lock; read racily by len()
-  std::size_t sendx = 0;             // guarded by lock
-  std::size_t recvx = 0;             // guarded by lock
-  void* buf = nullptr;               // cap elements; guarded by lock
-  bool closed = false;               // guarded by lock
+  std::size_t sendx CSP_GUARDED_BY(lock) = 0;
+  std::size_t recvx CSP_GUARDED_BY(lock) = 0;
+  void* buf CSP_PT_GUARDED_BY(lock) = nullptr;  // cap elements
+  bool closed CSP_GUARDED_BY(lock) = false;
   const elem_ops* ops = nullptr;
-  WaitQueue recvq;                   // guarded by lock
-  WaitQueue sendq;                   // guarded by lock
+  WaitQueue recvq CSP_GUARDED_BY(lock);
+  WaitQueue sendq CSP_GUARDED_BY(lock);
 
-  void* slot(std::size_t i) const { return static_cast<char*>(buf) + i * ops->size; }
+  void* slot(std::size_t i) const CSP_REQUIRES(lock) {
+    return static_cast<char*>(buf) + i * ops->size;
+  }
   void move(void* dst, void* src) const {
     rt::hb::Invisible runtime_copy;
     if (ops->trivial) {
@@ -76,16 +79,16 @@ struct chan_core {
 // anyone and report the edges of Go's memory model through rt::hb.
 
 // A receiver is waiting: hand it *elem, unlock, wake it.
-void send_to_waiter(chan_core* c, Waiter* r, void* elem, rt::G* self);
+void send_to_waiter(chan_core* c, Waiter* r, void* elem, rt::G* self) CSP_RELEASE(c->lock);
 // A sender is waiting: take its value (or the buffer head), unlock, wake it.
-void recv_from_waiter(chan_core* c, Waiter* s, void* elem, rt::G* self);
+void recv_from_waiter(chan_core* c, Waiter* s, void* elem, rt::G* self) CSP_RELEASE(c->lock);
 // Buffer operations; the caller checked count.
-void buffer_put(chan_core* c, void* elem, rt::G* self);
-void buffer_take(chan_core* c, void* elem, rt::G* self);
+void buffer_put(chan_core* c, void* elem, rt::G* self) CSP_REQUIRES(c->lock);
+void buffer_take(chan_core* c, void* elem, rt::G* self) CSP_REQUIRES(c->lock);
 // Receive that returns because the channel is closed and drained.
-void observe_close(chan_core* c, rt::G* self);
+void observe_close(chan_core* c, rt::G* self) CSP_REQUIRES(c->lock);
 
-void unlock_chan(void* c);
+void unlock_chan(void* c) CSP_NO_TSA;  // park's post-switch unlock
 
 // A non-blocking send for the runtime's own senders (timers): drops the
 // value if nobody waits and the buffer is full, or the channel is closed.

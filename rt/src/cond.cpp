@@ -59,7 +59,8 @@ void wake_all(CondNode* n) {
 
 }  // namespace
 
-__attribute__((noinline)) void cond_wait(cond_state* s, locker_ref l) {
+// Parks with the cond's lock held (released after the switch).
+__attribute__((noinline)) CSP_NO_TSA void cond_wait(cond_state* s, locker_ref l) {
   const void* pc = __builtin_return_address(0);
   rt::SpinLock& lock = lock_of(s);
   CondNode n{rt::current_g()};

@@ -30,9 +30,9 @@ struct context_state {
   context_state* parent = nullptr;     // retained
   chan_core* done = nullptr;           // chan<unit>, unbuffered; null for background
   rt::SpinLock lock;
-  int err = 0;                         // guarded by lock
-  std::vector<context_state*> children;  // guarded by lock; retained
-  rt::TimerEntry* timer = nullptr;     // guarded by lock; retained
+  int err CSP_GUARDED_BY(lock) = 0;
+  std::vector<context_state*> children CSP_GUARDED_BY(lock);  // retained
+  rt::TimerEntry* timer CSP_GUARDED_BY(lock) = nullptr;       // retained
 };
 
 namespace {

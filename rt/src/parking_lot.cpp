@@ -18,8 +18,8 @@ struct ParkNode {
 
 struct alignas(64) Bucket {
   SpinLock lock;
-  ParkNode* head = nullptr;  // guarded by lock, FIFO
-  ParkNode* tail = nullptr;
+  ParkNode* head CSP_GUARDED_BY(lock) = nullptr;  // FIFO
+  ParkNode* tail CSP_GUARDED_BY(lock) = nullptr;
 };
 
 constexpr std::size_t kBuckets = 251;  // prime, as Go's semTabSize
@@ -32,8 +32,9 @@ Bucket& bucket_for(const void* key) {
 
 }  // namespace
 
-void wait_on(const std::atomic<uint32_t>* word, uint32_t expected, WaitReason reason,
-             const void* pc) {
+// Parks with the bucket lock held (released after the switch).
+CSP_NO_TSA void wait_on(const std::atomic<uint32_t>* word, uint32_t expected, WaitReason reason,
+                        const void* pc) {
   Bucket& b = bucket_for(word);
   b.lock.lock();
   if (word->load(std::memory_order_seq_cst) != expected) {

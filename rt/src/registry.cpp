@@ -16,8 +16,8 @@ namespace {
 
 struct Registry {
   SpinLock lock;
-  G* head = nullptr;  // guarded by lock
-  G* thread_gs = nullptr;  // guarded by lock; linked through all_next
+  G* head CSP_GUARDED_BY(lock) = nullptr;
+  G* thread_gs CSP_GUARDED_BY(lock) = nullptr;  // linked through all_next
   std::atomic<int> live{0};
   std::atomic<uint64_t> next_id{2};  // 1 is main
 };

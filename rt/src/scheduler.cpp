@@ -92,10 +92,10 @@ struct Sched {
   std::atomic<bool> exiting{false};
   // The global queue and the idle list.
   alignas(64) SpinLock lock;        // guards global queue and idle list
-  G* global_head = nullptr;         // guarded by lock
-  G* global_tail = nullptr;         // guarded by lock
+  G* global_head CSP_GUARDED_BY(lock) = nullptr;
+  G* global_tail CSP_GUARDED_BY(lock) = nullptr;
   std::atomic<int> global_size{0};
-  Worker* idle_head = nullptr;      // guarded by lock
+  Worker* idle_head CSP_GUARDED_BY(lock) = nullptr;
   // Written by workers going idle or spinning.
   alignas(64) std::atomic<int> nidle{0};
   alignas(64) std::atomic<int> nspinning{0};

@@ -25,14 +25,14 @@ constexpr std::size_t kInlineCases = 16;
 struct LockSet {
   chan_core** chans;  // sorted, unique
   std::size_t n;
-  void lock() const {
+  void lock() const CSP_NO_TSA {
     for (std::size_t i = 0; i < n; i++) chans[i]->lock.lock();
   }
-  void unlock() const {
+  void unlock() const CSP_NO_TSA {
     for (std::size_t i = n; i-- > 0;) chans[i]->lock.unlock();
   }
   // For the hand-off paths, which unlock `keep` themselves.
-  void unlock_all_but(const chan_core* keep) const {
+  void unlock_all_but(const chan_core* keep) const CSP_NO_TSA {
     for (std::size_t i = n; i-- > 0;)
       if (chans[i] != keep) chans[i]->lock.unlock();
   }
@@ -52,7 +52,9 @@ struct ScratchArray {
 // Tries case `i` with its channel locked. Returns true if it completed; in
 // that case every lock in `locks` has been released. Throws (after
 // unlocking) for a send on a closed channel.
-bool try_case(select_case& sc, const LockSet& locks, G* self) {
+// The analysis cannot follow a set of locks: select locks every case's
+// channel through LockSet.
+CSP_NO_TSA bool try_case(select_case& sc, const LockSet& locks, G* self) {
   chan_core* c = sc.ch;
   if (sc.kind == case_kind::recv) {
     if (Waiter* s = c->sendq.dequeue()) {
@@ -94,7 +96,7 @@ bool try_case(select_case& sc, const LockSet& locks, G* self) {
 
 }  // namespace
 
-__attribute__((noinline)) std::size_t select_run(select_case* cases, std::size_t n) {
+__attribute__((noinline)) CSP_NO_TSA std::size_t select_run(select_case* cases, std::size_t n) {
   const void* pc = __builtin_return_address(0);
   std::size_t fallback = n;
   ScratchArray<uint32_t> order(n);

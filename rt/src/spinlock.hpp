@@ -9,21 +9,23 @@
 
 #include "hb.hpp"
 #include "platform/os.hpp"
+#include "thread_safety.hpp"
 
 namespace csp::rt {
 
-class SpinLock {
+class CSP_CAPABILITY("mutex") SpinLock {
  public:
-  void lock() noexcept {
+  void lock() noexcept CSP_ACQUIRE() {
     if (!word_.exchange(1, std::memory_order_acquire)) return;
     lock_slow();
   }
-  bool try_lock() noexcept {
+  bool try_lock() noexcept CSP_TRY_ACQUIRE(true) {
     return !word_.load(std::memory_order_relaxed) && !word_.exchange(1, std::memory_order_acquire);
   }
-  void unlock() noexcept { word_.store(0, std::memory_order_release); }
+  void unlock() noexcept CSP_RELEASE() { word_.store(0, std::memory_order_release); }
 
-  static void unlock_fn(void* l) { static_cast<SpinLock*>(l)->unlock(); }
+  // For park's post-switch unlock, which runs in another context.
+  static void unlock_fn(void* l) CSP_NO_TSA { static_cast<SpinLock*>(l)->unlock(); }
 
  private:
   void lock_slow() noexcept {
@@ -46,9 +48,9 @@ class SpinLock {
 
 // A scoped critical section of runtime-internal work: invisible to a
 // detector (hb::Invisible), and never spanning a switch.
-struct SpinGuard {
-  explicit SpinGuard(SpinLock& l) : l_(l) { l_.lock(); }
-  ~SpinGuard() { l_.unlock(); }
+struct CSP_SCOPED_CAPABILITY SpinGuard {
+  explicit SpinGuard(SpinLock& l) CSP_ACQUIRE(l) : l_(l) { l_.lock(); }
+  ~SpinGuard() CSP_RELEASE() { l_.unlock(); }
   SpinGuard(const SpinGuard&) = delete;
   SpinLock& l_;
   hb::Invisible invisible_;

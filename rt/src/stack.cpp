@@ -19,10 +19,10 @@ constexpr int kGuardedStacks = 16384;
 
 struct Pool {
   SpinLock lock;
-  Stack* free_head = nullptr;  // guarded by lock
-  char* slab_next = nullptr;   // guarded by lock
-  int slab_left = 0;           // guarded by lock
-  int carved = 0;              // guarded by lock
+  Stack* free_head CSP_GUARDED_BY(lock) = nullptr;
+  char* slab_next CSP_GUARDED_BY(lock) = nullptr;
+  int slab_left CSP_GUARDED_BY(lock) = 0;
+  int carved CSP_GUARDED_BY(lock) = 0;
 };
 Pool& pool() {
   static Pool* p = new Pool;  // never destroyed: workers may outlive exit()

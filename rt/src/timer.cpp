@@ -18,7 +18,7 @@ namespace {
 
 struct Timers {
   SpinLock lock;
-  std::vector<TimerEntry*> heap;  // guarded by lock; min-heap on when
+  std::vector<TimerEntry*> heap CSP_GUARDED_BY(lock);  // min-heap on when
   std::atomic<uint32_t> wake_seq{0};  // futex: bumped when the earliest changes
   std::atomic<bool> started{false};
   pthread_t thread{};
@@ -59,15 +59,15 @@ void sift_down(std::vector<TimerEntry*>& h, std::size_t i) {
   place(h, i, t);
 }
 
-// Lock held. Returns true if t became the earliest.
-bool heap_insert(Timers& ts, TimerEntry* t) {
+// Returns true if t became the earliest.
+bool heap_insert(Timers& ts, TimerEntry* t) CSP_REQUIRES(ts.lock) {
   ts.heap.push_back(t);
   sift_up(ts.heap, ts.heap.size() - 1);
   return t->heap_index == 0;
 }
 
-// Lock held; t in the heap.
-void heap_remove(Timers& ts, TimerEntry* t) {
+// t is in the heap.
+void heap_remove(Timers& ts, TimerEntry* t) CSP_REQUIRES(ts.lock) {
   auto i = static_cast<std::size_t>(t->heap_index);
   TimerEntry* last = ts.heap.back();
   ts.heap.pop_back();
@@ -197,7 +197,8 @@ void timer_unref(TimerEntry* t) {
   if (t->refs.fetch_sub(1, std::memory_order_acq_rel) == 1 && t->destroy) t->destroy(t);
 }
 
-void timer_sleep_until(int64_t when, const void* pc) {
+// Parks with the timers lock held (released after the switch).
+CSP_NO_TSA void timer_sleep_until(int64_t when, const void* pc) {
   Timers& ts = timers();
   ensure_thread(ts);
   TimerEntry e;  // on this stack: destroy stays null, refs never reach 0
