@@ -36,7 +36,17 @@ TEST_CASE("go accepts plain functions and member-function pointers", "[go]") {
 }
 
 TEST_CASE("num_goroutines counts live goroutines, main included", "[go]") {
+  // Goroutines of earlier tests may still be on their way out: wait until
+  // the count holds still. (Regression: comparing with != against a base
+  // taken while one was exiting never terminated.)
   int base = csp::num_goroutines();
+  for (int settled = 0; settled < 100; settled++) {
+    csp::yield();
+    if (csp::num_goroutines() != base) {
+      base = csp::num_goroutines();
+      settled = 0;
+    }
+  }
   REQUIRE(base >= 1);
   auto block = csp::make_chan<csp::unit>();
   csp::wait_group started;
@@ -49,8 +59,8 @@ TEST_CASE("num_goroutines counts live goroutines, main included", "[go]") {
   started.wait();
   REQUIRE(csp::num_goroutines() == base + 10);
   block.close();
-  while (csp::num_goroutines() != base) csp::yield();
-  REQUIRE(csp::num_goroutines() == base);
+  while (csp::num_goroutines() > base) csp::yield();
+  REQUIRE(csp::num_goroutines() <= base);
 }
 
 TEST_CASE("set_max_procs returns the previous value and ignores n < 1", "[go]") {

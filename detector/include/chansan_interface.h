@@ -1,0 +1,83 @@
+/* The C ABI between code compiled by the chansan pass (instrument/) and the
+ * chansan detector runtime (detector/): the only names the pass emits calls
+ * to. Modelled on compiler-rt's tsan_interface.h.
+ *
+ * Never change: the names, argument order and types below, and the memory
+ * order encoding (that of __ATOMIC_*: 0 relaxed, 1 consume, 2 acquire,
+ * 3 release, 4 acq_rel, 5 seq_cst). Binaries built by one version of the
+ * pass must link against the detector of the same version; add entry points,
+ * never repurpose one.
+ *
+ * No includes: only built-in types. */
+#ifndef CHANSAN_INTERFACE_H
+#define CHANSAN_INTERFACE_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Plain accesses, before the access. N is the size in bytes; an access of
+ * another size (or to a location not aligned to min(N, 8)) uses the
+ * unaligned or range forms. */
+void __chansan_read1(void* addr);
+void __chansan_read2(void* addr);
+void __chansan_read4(void* addr);
+void __chansan_read8(void* addr);
+void __chansan_read16(void* addr);
+void __chansan_write1(void* addr);
+void __chansan_write2(void* addr);
+void __chansan_write4(void* addr);
+void __chansan_write8(void* addr);
+void __chansan_write16(void* addr);
+void __chansan_unaligned_read2(void* addr);
+void __chansan_unaligned_read4(void* addr);
+void __chansan_unaligned_read8(void* addr);
+void __chansan_unaligned_read16(void* addr);
+void __chansan_unaligned_write2(void* addr);
+void __chansan_unaligned_write4(void* addr);
+void __chansan_unaligned_write8(void* addr);
+void __chansan_unaligned_write16(void* addr);
+void __chansan_read_range(void* addr, unsigned long size);
+void __chansan_write_range(void* addr, unsigned long size);
+
+/* Function entry (with the caller's return address) and exit, on every
+ * path out including unwinding: the shadow call stack for reports. */
+void __chansan_func_entry(void* caller_pc);
+void __chansan_func_exit(void);
+
+/* Atomic operations are performed by the runtime, so that the operation and
+ * its happens-before effect are one step. N in 1, 2, 4, 8, 16 (bytes);
+ * values travel as unsigned integers of that size (the pass casts floats
+ * and pointers). */
+#define CHANSAN_ATOMIC_DECLS(N, T)                                                      \
+  T __chansan_atomic##N##_load(const volatile T* a, int mo);                            \
+  void __chansan_atomic##N##_store(volatile T* a, T v, int mo);                         \
+  T __chansan_atomic##N##_exchange(volatile T* a, T v, int mo);                         \
+  T __chansan_atomic##N##_fetch_add(volatile T* a, T v, int mo);                        \
+  T __chansan_atomic##N##_fetch_sub(volatile T* a, T v, int mo);                        \
+  T __chansan_atomic##N##_fetch_and(volatile T* a, T v, int mo);                        \
+  T __chansan_atomic##N##_fetch_or(volatile T* a, T v, int mo);                         \
+  T __chansan_atomic##N##_fetch_xor(volatile T* a, T v, int mo);                        \
+  T __chansan_atomic##N##_fetch_nand(volatile T* a, T v, int mo);                       \
+  /* Returns the old value; the exchange happened iff it equals `expected`. */         \
+  T __chansan_atomic##N##_compare_exchange_val(volatile T* a, T expected, T desired,   \
+                                               int success_mo, int failure_mo);
+CHANSAN_ATOMIC_DECLS(1, unsigned char)
+CHANSAN_ATOMIC_DECLS(2, unsigned short)
+CHANSAN_ATOMIC_DECLS(4, unsigned int)
+CHANSAN_ATOMIC_DECLS(8, unsigned long long)
+CHANSAN_ATOMIC_DECLS(16, unsigned __int128)
+#undef CHANSAN_ATOMIC_DECLS
+void __chansan_atomic_thread_fence(int mo);
+
+/* memcpy, memmove and memset, intrinsics and library calls: the runtime
+ * checks the ranges and performs the operation. */
+void* __chansan_memcpy(void* dst, const void* src, unsigned long n);
+void* __chansan_memmove(void* dst, const void* src, unsigned long n);
+void* __chansan_memset(void* dst, int c, unsigned long n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CHANSAN_INTERFACE_H */

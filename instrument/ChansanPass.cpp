@@ -1,0 +1,396 @@
+// The chansan instrumentation pass: an LLVM new-pass-manager plugin loaded
+// by clang 14 with -fpass-plugin=. It rewrites a module so that the detector
+// (detector/, through the C ABI in detector/include/chansan_interface.h)
+// sees every memory access, atomic operation and function entry/exit that
+// can take part in a data race.
+//
+// Invariants:
+//  - The pass emits calls to __chansan_* functions and nothing else; it
+//    knows nothing of the detector's data structures.
+//  - Atomic instructions are replaced by runtime calls that perform them, so
+//    an atomic operation and its happens-before effect are one step.
+//  - What is left out cannot race: locals whose address never escapes,
+//    constant data, and the csp runtime's own inline code (whose
+//    synchronization the runtime reports itself). Each omission is counted
+//    by reason (CHANSAN_PASS_STATS=1 prints the counts).
+//  - It runs last in the optimisation pipeline, at every level (-O0 too),
+//    so it instruments what survives optimisation, as TSan does.
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Analysis/CaptureTracking.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/DataLayout.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Intrinsics.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/PassManager.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Passes/PassPlugin.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Transforms/Utils/EscapeEnumerator.h"
+
+#include <cstdlib>
+
+using namespace llvm;
+
+namespace {
+
+// CHANSAN_PASS_STATS=1 prints what was instrumented and left out, per
+// module. (An environment variable: clang parses -mllvm options before it
+// loads a pass plugin, so a plugin's cl::opt cannot be set that way.)
+bool stats_requested() {
+  const char* v = std::getenv("CHANSAN_PASS_STATS");
+  return v && *v && *v != '0';
+}
+
+// Sizes with a dedicated entry point: 1, 2, 4, 8, 16 bytes.
+constexpr unsigned kNumSizes = 5;
+
+int size_index(uint64_t bytes) {
+  switch (bytes) {
+    case 1: return 0;
+    case 2: return 1;
+    case 4: return 2;
+    case 8: return 3;
+    case 16: return 4;
+    default: return -1;
+  }
+}
+
+// The C ABI's memory order encoding (that of __ATOMIC_*).
+int abi_order(AtomicOrdering o) {
+  switch (o) {
+    case AtomicOrdering::NotAtomic:
+    case AtomicOrdering::Unordered:
+    case AtomicOrdering::Monotonic: return 0;
+    case AtomicOrdering::Acquire: return 2;
+    case AtomicOrdering::Release: return 3;
+    case AtomicOrdering::AcquireRelease: return 4;
+    case AtomicOrdering::SequentiallyConsistent: return 5;
+  }
+  return 5;
+}
+
+struct Stats {
+  unsigned reads = 0, writes = 0, ranges = 0, atomics = 0, fences = 0, mem_calls = 0;
+  unsigned functions = 0;
+  // Left out, by reason.
+  unsigned local_no_escape = 0, constant_data = 0, csp_runtime = 0, unmodelled_atomic = 0;
+
+  void print(StringRef module) const {
+    errs() << "chansan: " << module << ": instrumented " << reads << " reads, " << writes
+           << " writes, " << ranges << " range accesses, " << atomics << " atomics, " << fences
+           << " fences, " << mem_calls << " mem calls, " << functions << " functions\n"
+           << "chansan: " << module << ": left out " << local_no_escape
+           << " accesses to non-escaping locals, " << constant_data
+           << " reads of constant data, " << csp_runtime << " csp runtime functions, "
+           << unmodelled_atomic << " atomic ops with no runtime model (min/max/float)\n";
+  }
+};
+
+class Instrumenter {
+ public:
+  explicit Instrumenter(Module& m) : m_(m), dl_(m.getDataLayout()), ctx_(m.getContext()) {
+    Type* void_ty = Type::getVoidTy(ctx_);
+    Type* ptr_ty = Type::getInt8PtrTy(ctx_);
+    Type* size_ty = Type::getInt64Ty(ctx_);
+    Type* int_ty = Type::getInt32Ty(ctx_);
+    for (unsigned i = 0; i < kNumSizes; i++) {
+      std::string n = std::to_string(1u << i);
+      read_[i] = declare("__chansan_read" + n, void_ty, ptr_ty);
+      write_[i] = declare("__chansan_write" + n, void_ty, ptr_ty);
+      if (i > 0) {
+        unaligned_read_[i] = declare("__chansan_unaligned_read" + n, void_ty, ptr_ty);
+        unaligned_write_[i] = declare("__chansan_unaligned_write" + n, void_ty, ptr_ty);
+      }
+    }
+    read_range_ = declare("__chansan_read_range", void_ty, ptr_ty, size_ty);
+    write_range_ = declare("__chansan_write_range", void_ty, ptr_ty, size_ty);
+    func_entry_ = declare("__chansan_func_entry", void_ty, ptr_ty);
+    func_exit_ = declare("__chansan_func_exit", void_ty);
+    fence_ = declare("__chansan_atomic_thread_fence", void_ty, int_ty);
+    memcpy_ = declare("__chansan_memcpy", ptr_ty, ptr_ty, ptr_ty, size_ty);
+    memmove_ = declare("__chansan_memmove", ptr_ty, ptr_ty, ptr_ty, size_ty);
+    memset_ = declare("__chansan_memset", ptr_ty, ptr_ty, int_ty, size_ty);
+  }
+
+  bool run_on(Function& f);
+  const Stats& stats() const { return stats_; }
+
+ private:
+  bool is_csp_runtime(const Function& f) const;
+  bool can_race(Value* addr, bool is_write);
+  void instrument_access(Instruction* i, Value* addr, Type* ty, MaybeAlign align, bool is_write);
+  void instrument_atomic(Instruction* i);
+  void instrument_mem_call(Instruction* i);
+  FunctionCallee atomic_fn(const std::string& op, unsigned bytes, Type* ret,
+                           ArrayRef<Type*> params);
+  FunctionCallee declare(StringRef name, FunctionType* type);
+  template <class... Params>
+  FunctionCallee declare(StringRef name, Type* ret, Params... params) {
+    return declare(name, FunctionType::get(ret, {params...}, false));
+  }
+
+  Module& m_;
+  const DataLayout& dl_;
+  LLVMContext& ctx_;
+  Stats stats_;
+  FunctionCallee read_[kNumSizes], write_[kNumSizes];
+  FunctionCallee unaligned_read_[kNumSizes], unaligned_write_[kNumSizes];
+  FunctionCallee read_range_, write_range_, func_entry_, func_exit_, fence_;
+  FunctionCallee memcpy_, memmove_, memset_;
+};
+
+// The csp runtime's inline code (handles' reference counts, closures'
+// trampolines) reports its synchronization through the runtime itself; its
+// internal accesses must create no happens-before edge nor report.
+bool Instrumenter::is_csp_runtime(const Function& f) const {
+  StringRef n = f.getName();
+  return n.startswith("_ZN3csp") || n.startswith("_ZNK3csp") || n.startswith("_ZZN3csp") ||
+         n.startswith("_ZZNK3csp") || n.startswith("__chansan_");
+}
+
+bool Instrumenter::can_race(Value* addr, bool is_write) {
+  const Value* obj = getUnderlyingObject(addr);
+  if (const auto* gv = dyn_cast<GlobalVariable>(obj)) {
+    if (gv->isConstant() && !is_write) {
+      stats_.constant_data++;
+      return false;
+    }
+  }
+  if (isa<AllocaInst>(obj) &&
+      !PointerMayBeCaptured(obj, /*ReturnCaptures=*/true, /*StoreCaptures=*/true)) {
+    stats_.local_no_escape++;
+    return false;
+  }
+  return true;
+}
+
+void Instrumenter::instrument_access(Instruction* i, Value* addr, Type* ty, MaybeAlign align,
+                                     bool is_write) {
+  IRBuilder<> b(i);
+  uint64_t bytes = dl_.getTypeStoreSize(ty).getFixedSize();
+  Value* p = b.CreatePointerCast(addr, b.getInt8PtrTy());
+  int idx = size_index(bytes);
+  if (idx < 0) {
+    b.CreateCall(is_write ? write_range_ : read_range_, {p, b.getInt64(bytes)});
+    stats_.ranges++;
+    return;
+  }
+  uint64_t a = align ? align->value() : 1;
+  bool aligned = idx == 0 || a >= 8 || a >= bytes;
+  FunctionCallee fn = aligned ? (is_write ? write_[idx] : read_[idx])
+                              : (is_write ? unaligned_write_[idx] : unaligned_read_[idx]);
+  b.CreateCall(fn, {p});
+  (is_write ? stats_.writes : stats_.reads)++;
+}
+
+FunctionCallee Instrumenter::atomic_fn(const std::string& op, unsigned bytes, Type* ret,
+                                       ArrayRef<Type*> params) {
+  std::string name = "__chansan_atomic" + std::to_string(bytes) + "_" + op;
+  return declare(name, FunctionType::get(ret, params, false));
+}
+
+// Runtime entry points never throw: without nounwind, the escape
+// enumerator would wrap each call in an invoke with a cleanup path.
+FunctionCallee Instrumenter::declare(StringRef name, FunctionType* type) {
+  FunctionCallee c = m_.getOrInsertFunction(name, type);
+  if (auto* f = dyn_cast<Function>(c.getCallee())) f->addFnAttr(Attribute::NoUnwind);
+  return c;
+}
+
+void Instrumenter::instrument_atomic(Instruction* i) {
+  IRBuilder<> b(i);
+  Type* ptr_ty = b.getInt8PtrTy();
+  Type* int32 = b.getInt32Ty();
+  auto as_int = [&](Value* v, Type* int_ty) -> Value* {
+    Type* t = v->getType();
+    if (t->isPointerTy()) return b.CreatePtrToInt(v, int_ty);
+    return t == int_ty ? v : b.CreateBitCast(v, int_ty);
+  };
+  auto from_int = [&](Value* v, Type* t) -> Value* {
+    if (t->isPointerTy()) return b.CreateIntToPtr(v, t);
+    return t == v->getType() ? v : b.CreateBitCast(v, t);
+  };
+  auto sized = [&](Type* t, unsigned& bytes) -> Type* {
+    bytes = static_cast<unsigned>(dl_.getTypeStoreSize(t).getFixedSize());
+    return size_index(bytes) < 0 ? nullptr : b.getIntNTy(bytes * 8);
+  };
+  unsigned bytes = 0;
+  if (auto* li = dyn_cast<LoadInst>(i)) {
+    Type* it = sized(li->getType(), bytes);
+    if (!it) return void(stats_.unmodelled_atomic++);
+    Value* v = b.CreateCall(atomic_fn("load", bytes, it, {ptr_ty, int32}),
+                            {b.CreatePointerCast(li->getPointerOperand(), ptr_ty),
+                             b.getInt32(abi_order(li->getOrdering()))});
+    li->replaceAllUsesWith(from_int(v, li->getType()));
+  } else if (auto* si = dyn_cast<StoreInst>(i)) {
+    Value* val = si->getValueOperand();
+    Type* it = sized(val->getType(), bytes);
+    if (!it) return void(stats_.unmodelled_atomic++);
+    b.CreateCall(atomic_fn("store", bytes, b.getVoidTy(), {ptr_ty, it, int32}),
+                 {b.CreatePointerCast(si->getPointerOperand(), ptr_ty), as_int(val, it),
+                  b.getInt32(abi_order(si->getOrdering()))});
+  } else if (auto* rmw = dyn_cast<AtomicRMWInst>(i)) {
+    const char* op = nullptr;
+    switch (rmw->getOperation()) {
+      case AtomicRMWInst::Xchg: op = "exchange"; break;
+      case AtomicRMWInst::Add: op = "fetch_add"; break;
+      case AtomicRMWInst::Sub: op = "fetch_sub"; break;
+      case AtomicRMWInst::And: op = "fetch_and"; break;
+      case AtomicRMWInst::Or: op = "fetch_or"; break;
+      case AtomicRMWInst::Xor: op = "fetch_xor"; break;
+      case AtomicRMWInst::Nand: op = "fetch_nand"; break;
+      default: break;
+    }
+    Type* it = sized(rmw->getType(), bytes);
+    if (!op || !it) return void(stats_.unmodelled_atomic++);
+    Value* v = b.CreateCall(atomic_fn(op, bytes, it, {ptr_ty, it, int32}),
+                            {b.CreatePointerCast(rmw->getPointerOperand(), ptr_ty),
+                             as_int(rmw->getValOperand(), it),
+                             b.getInt32(abi_order(rmw->getOrdering()))});
+    rmw->replaceAllUsesWith(from_int(v, rmw->getType()));
+  } else if (auto* cx = dyn_cast<AtomicCmpXchgInst>(i)) {
+    Type* vt = cx->getCompareOperand()->getType();
+    Type* it = sized(vt, bytes);
+    if (!it) return void(stats_.unmodelled_atomic++);
+    Value* expected = as_int(cx->getCompareOperand(), it);
+    Value* old = b.CreateCall(
+        atomic_fn("compare_exchange_val", bytes, it, {ptr_ty, it, it, int32, int32}),
+        {b.CreatePointerCast(cx->getPointerOperand(), ptr_ty), expected,
+         as_int(cx->getNewValOperand(), it), b.getInt32(abi_order(cx->getSuccessOrdering())),
+         b.getInt32(abi_order(cx->getFailureOrdering()))});
+    Value* success = b.CreateICmpEQ(old, expected);
+    Value* res = UndefValue::get(cx->getType());
+    res = b.CreateInsertValue(res, from_int(old, vt), 0);
+    res = b.CreateInsertValue(res, success, 1);
+    cx->replaceAllUsesWith(res);
+  } else if (auto* fi = dyn_cast<FenceInst>(i)) {
+    // A signal fence (single-thread scope) orders nothing between threads.
+    if (fi->getSyncScopeID() == SyncScope::SingleThread) return;
+    b.CreateCall(fence_, {b.getInt32(abi_order(fi->getOrdering()))});
+    stats_.fences++;
+    i->eraseFromParent();
+    return;
+  }
+  stats_.atomics++;
+  i->eraseFromParent();
+}
+
+void Instrumenter::instrument_mem_call(Instruction* i) {
+  IRBuilder<> b(i);
+  auto* call = cast<CallInst>(i);
+  Value* dst = b.CreatePointerCast(call->getArgOperand(0), b.getInt8PtrTy());
+  Value* len = b.CreateIntCast(call->getArgOperand(2), b.getInt64Ty(), false);
+  Value* r;
+  if (isa<MemSetInst>(i) || call->getCalledFunction()->getName() == "memset") {
+    Value* c = b.CreateIntCast(call->getArgOperand(1), b.getInt32Ty(), false);
+    r = b.CreateCall(memset_, {dst, c, len});
+  } else {
+    Value* src = b.CreatePointerCast(call->getArgOperand(1), b.getInt8PtrTy());
+    bool move = isa<MemMoveInst>(i) || call->getCalledFunction()->getName() == "memmove";
+    r = b.CreateCall(move ? memmove_ : memcpy_, {dst, src, len});
+  }
+  if (!call->getType()->isVoidTy()) call->replaceAllUsesWith(b.CreatePointerCast(r, call->getType()));
+  stats_.mem_calls++;
+  i->eraseFromParent();
+}
+
+bool is_mem_call(const Instruction& i) {
+  if (isa<MemSetInst>(i) || isa<MemTransferInst>(i)) {
+    // Element-wise atomic variants have their own semantics; leave them.
+    return !isa<AnyMemIntrinsic>(i) || isa<MemIntrinsic>(i);
+  }
+  if (const auto* call = dyn_cast<CallInst>(&i)) {
+    if (const Function* f = call->getCalledFunction()) {
+      StringRef n = f->getName();
+      return (n == "memcpy" || n == "memmove" || n == "memset") && call->arg_size() == 3;
+    }
+  }
+  return false;
+}
+
+bool Instrumenter::run_on(Function& f) {
+  if (f.isDeclaration() || f.hasFnAttribute(Attribute::DisableSanitizerInstrumentation) ||
+      f.hasFnAttribute(Attribute::Naked))
+    return false;
+  if (is_csp_runtime(f)) {
+    stats_.csp_runtime++;
+    return false;
+  }
+  SmallVector<Instruction*, 32> accesses, atomics, mem_calls;
+  bool has_calls = false;
+  for (Instruction& i : instructions(f)) {
+    if (auto* li = dyn_cast<LoadInst>(&i)) {
+      (li->isAtomic() ? atomics : accesses).push_back(li);
+    } else if (auto* si = dyn_cast<StoreInst>(&i)) {
+      (si->isAtomic() ? atomics : accesses).push_back(si);
+    } else if (isa<AtomicRMWInst>(i) || isa<AtomicCmpXchgInst>(i) || isa<FenceInst>(i)) {
+      atomics.push_back(&i);
+    } else if (is_mem_call(i)) {
+      mem_calls.push_back(&i);
+    } else if (isa<CallBase>(i) && !isa<DbgInfoIntrinsic>(i)) {
+      has_calls = true;
+    }
+  }
+  bool changed = false;
+  for (Instruction* i : accesses) {
+    bool is_write = isa<StoreInst>(i);
+    Value* addr = is_write ? cast<StoreInst>(i)->getPointerOperand()
+                           : cast<LoadInst>(i)->getPointerOperand();
+    if (!can_race(addr, is_write)) continue;
+    Type* ty = is_write ? cast<StoreInst>(i)->getValueOperand()->getType() : i->getType();
+    MaybeAlign align = is_write ? cast<StoreInst>(i)->getAlign() : cast<LoadInst>(i)->getAlign();
+    instrument_access(i, addr, ty, align, is_write);
+    changed = true;
+  }
+  for (Instruction* i : atomics) {
+    instrument_atomic(i);
+    changed = true;
+  }
+  for (Instruction* i : mem_calls) {
+    instrument_mem_call(i);
+    changed = true;
+  }
+  if (changed || has_calls || !mem_calls.empty()) {
+    IRBuilder<> b(&*f.getEntryBlock().getFirstInsertionPt());
+    Value* ra = b.CreateCall(Intrinsic::getDeclaration(&m_, Intrinsic::returnaddress),
+                             b.getInt32(0));
+    b.CreateCall(func_entry_, {ra});
+    EscapeEnumerator ee(f, "chansan_cleanup", /*HandleExceptions=*/true);
+    while (IRBuilder<>* at_exit = ee.Next()) at_exit->CreateCall(func_exit_, {});
+    stats_.functions++;
+    changed = true;
+  }
+  return changed;
+}
+
+struct ChansanPass : PassInfoMixin<ChansanPass> {
+  PreservedAnalyses run(Module& m, ModuleAnalysisManager&) {
+    Instrumenter inst(m);
+    bool changed = false;
+    for (Function& f : m) changed |= inst.run_on(f);
+    if (stats_requested()) inst.stats().print(m.getName());
+    return changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
+  }
+  static bool isRequired() { return true; }  // run at -O0 too
+};
+
+}  // namespace
+
+extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo llvmGetPassPluginInfo() {
+  return {LLVM_PLUGIN_API_VERSION, "chansan", "0.1", [](PassBuilder& pb) {
+            pb.registerOptimizerLastEPCallback(
+                [](ModulePassManager& mpm, OptimizationLevel) { mpm.addPass(ChansanPass()); });
+            pb.registerPipelineParsingCallback(
+                [](StringRef name, ModulePassManager& mpm, ArrayRef<PassBuilder::PipelineElement>) {
+                  if (name != "chansan") return false;
+                  mpm.addPass(ChansanPass());
+                  return true;
+                });
+          }};
+}

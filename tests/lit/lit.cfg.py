@@ -1,0 +1,18 @@
+# lit configuration for chansan's end-to-end tests (compiler-rt style):
+# each test is a small file with RUN: lines and FileCheck CHECK: lines.
+import os
+import lit.formats
+
+config.name = "chansan"
+config.test_format = lit.formats.ShTest(execute_external=True)
+config.suffixes = [".ll", ".cpp"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.chansan_build_dir, "tests", "lit")
+
+llvm_bin = config.llvm_tools_dir
+plugin = config.chansan_pass_plugin
+config.substitutions.append(("%opt_chansan", "%s/opt -load-pass-plugin=%s -passes=chansan -S" % (llvm_bin, plugin)))
+config.substitutions.append(("%clangxx_chansan", "%s/clang++ -std=c++20 -fpass-plugin=%s" % (llvm_bin, plugin)))
+config.substitutions.append(("FileCheck", os.path.join(llvm_bin, "FileCheck")))
+config.substitutions.append(("%not", os.path.join(llvm_bin, "not")))
+config.environment["PATH"] = os.pathsep.join([llvm_bin, config.environment.get("PATH", "")])
