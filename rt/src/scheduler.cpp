@@ -61,6 +61,15 @@ constexpr uint32_t kBacklog = 64;
 // Every this many schedules, check the global queue first (fairness).
 constexpr uint64_t kGlobalCheckPeriod = 61;
 
+// Where a worker is, for whoever may wake it. Guarded by Sched::lock: a
+// worker is woken only by the one party that moves it out of idle or
+// inactive, so no wake is ever stale.
+enum class Park : uint8_t { running, idle, inactive };
+
+// Wake tokens (Worker::wake): why a sleeping worker was woken.
+constexpr uint32_t kWakePlain = 1;    // reactivated by set_max_procs
+constexpr uint32_t kWakeSpinner = 2;  // by wakep: it now owns one nspinning count
+
 struct Worker {
   int id = 0;
   G g0;                       // this worker's scheduler context
@@ -75,6 +84,7 @@ struct Worker {
   std::atomic<uint32_t> wake{0};   // futex word an idle worker sleeps on
   bool spinning = false;
   Worker* idle_next = nullptr;     // guarded by Sched::lock
+  Park park = Park::running;       // guarded by Sched::lock
   uint64_t rng = 0;
   pthread_t thread{};
   uint64_t seen_tick[kMaxProcs] = {};  // runnext staleness, per victim
@@ -139,9 +149,21 @@ G* global_pop() {
   return g;
 }
 
-void wake_worker(Worker* w) {
-  w->wake.store(1, std::memory_order_release);
+void wake_worker(Worker* w, uint32_t token) {
+  w->wake.store(token, std::memory_order_release);
   os::futex_wake(&w->wake, 1);
+}
+
+// Takes w off the idle list; w->park == Park::idle.
+void unlist_locked(Sched& s, Worker* w) CSP_REQUIRES(s.lock) {
+  for (Worker** p = &s.idle_head; *p; p = &(*p)->idle_next) {
+    if (*p == w) {
+      *p = w->idle_next;
+      break;
+    }
+  }
+  w->park = Park::running;
+  s.nidle.fetch_sub(1, std::memory_order_seq_cst);
 }
 
 // Go's wakep: if some worker is idle and none is looking for work, wake one
@@ -156,17 +178,13 @@ void wakep() {
   {
     SpinGuard l(s.lock);
     w = s.idle_head;
-    if (w) {
-      s.idle_head = w->idle_next;
-      s.nidle.fetch_sub(1, std::memory_order_seq_cst);
-    }
+    if (w) unlist_locked(s, w);
   }
   if (!w) {
     s.nspinning.fetch_sub(1, std::memory_order_seq_cst);
     return;
   }
-  w->spinning = true;  // the count was taken for it above
-  wake_worker(w);
+  wake_worker(w, kWakeSpinner);  // the count taken above passes to w
 }
 
 bool active(const Worker* w) { return w->id < g_sched->nprocs.load(std::memory_order_relaxed); }
@@ -286,10 +304,16 @@ bool work_visible(Worker* w) {
   for (;;) pause();
 }
 
+// Sleeps until the party that moved w out of idle/inactive wakes it.
 void sleep_until_woken(Worker* w) {
-  while (w->wake.exchange(0, std::memory_order_acquire) == 0) {
+  uint32_t token;
+  while ((token = w->wake.exchange(0, std::memory_order_acquire)) == 0) {
     if (g_sched->exiting.load()) stop_at_exit();
     os::futex_wait(&w->wake, 0);
+  }
+  if (token == kWakeSpinner) {
+    CSP_CHECK(!w->spinning);
+    w->spinning = true;
   }
 }
 
@@ -299,22 +323,13 @@ void drain_to_global(Worker* w) {
   while (G* g = w->runq.pop()) global_push(g);
 }
 
-// Takes w off the idle list if it is there; true if it was.
+// Takes w off the idle list unless a waker already did; true if it did.
 bool unlist_idle(Worker* w) {
   Sched& s = *g_sched;
-  bool removed = false;
-  {
-    SpinGuard l(s.lock);
-    for (Worker** p = &s.idle_head; *p; p = &(*p)->idle_next) {
-      if (*p == w) {
-        *p = w->idle_next;
-        removed = true;
-        break;
-      }
-    }
-  }
-  if (removed) s.nidle.fetch_sub(1, std::memory_order_seq_cst);
-  return removed;
+  SpinGuard l(s.lock);
+  if (w->park != Park::idle) return false;
+  unlist_locked(s, w);
+  return true;
 }
 
 // Blocks until there is a G to run on this worker. Runs on g0.
@@ -326,7 +341,15 @@ G* find_runnable(Worker* w) {
       stop_spinning(w);
       drain_to_global(w);
       wakep();
-      sleep_until_woken(w);
+      bool sleep;
+      {
+        // nprocs changes under the same lock (set_max_procs), so a
+        // reactivation either is seen here or finds us inactive and wakes us.
+        SpinGuard l(s.lock);
+        sleep = !active(w);
+        if (sleep) w->park = Park::inactive;
+      }
+      if (sleep) sleep_until_woken(w);
       continue;
     }
     if (G* g = find_local(w)) {
@@ -354,13 +377,11 @@ G* find_runnable(Worker* w) {
       SpinGuard l(s.lock);
       w->idle_next = s.idle_head;
       s.idle_head = w;
+      w->park = Park::idle;
+      s.nidle.fetch_add(1, std::memory_order_seq_cst);
     }
-    s.nidle.fetch_add(1, std::memory_order_seq_cst);
     if (work_visible(w) && unlist_idle(w)) continue;
-    sleep_until_woken(w);
-    // A stale token (set_max_procs wakes workers it cannot see idle) may
-    // have woken us while still listed: never stay on the list while awake.
-    unlist_idle(w);
+    sleep_until_woken(w);  // whoever unlisted us wakes us
   }
 }
 
@@ -662,12 +683,21 @@ int max_procs(int n) {
   if (n < 1) return prev;
   if (n > kMaxProcs) n = kMaxProcs;
   ensure_workers(n);
-  s.nprocs.store(n, std::memory_order_seq_cst);
-  // Reactivated workers sleep deactivated, or idle on the idle list.
-  for (int i = prev; i < n; i++) {
-    unlist_idle(s.workers[i]);
-    wake_worker(s.workers[i]);
+  Worker* to_wake[kMaxProcs];
+  int nwake = 0;
+  {
+    SpinGuard l(s.lock);
+    s.nprocs.store(n, std::memory_order_seq_cst);
+    // Reactivated workers sleep deactivated, or idle on the idle list.
+    for (int i = prev; i < n; i++) {
+      Worker* w = s.workers[i];
+      if (w->park == Park::running) continue;
+      if (w->park == Park::idle) unlist_locked(s, w);
+      w->park = Park::running;
+      to_wake[nwake++] = w;
+    }
   }
+  for (int i = 0; i < nwake; i++) wake_worker(to_wake[i], kWakePlain);
   return prev;
 }
 

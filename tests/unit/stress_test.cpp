@@ -121,3 +121,38 @@ TEST_CASE("select over many channels fed concurrently receives every value once"
     REQUIRE(sum == long(n) * (n - 1) / 2);
   }
 }
+
+TEST_CASE("changing max_procs while goroutines hand off work loses no wake-up", "[stress]") {
+  // Exercises set_max_procs racing with wake-ups. Context: a hang seen once
+  // in 20 runs of the whole suite (set_max_procs woke a worker that was
+  // awake but still listed idle; a concurrent wakep counted it as a spinner
+  // twice; the leaked count left a runnable goroutine with every worker
+  // asleep). This test did not reproduce that race on demand; the fix is
+  // the explicit worker state in scheduler.cpp.
+  int old = csp::set_max_procs(2);
+  auto work = csp::make_chan<int>(4), results = csp::make_chan<int>(4);
+  csp::wait_group wg;
+  wg.add(4);
+  for (int w = 0; w < 4; w++)
+    csp::go([&] {
+      for (int v : work) results.send(v);
+      wg.done();
+    });
+  csp::go([&] {
+    wg.wait();
+    results.close();
+  });
+  csp::go([&] {
+    for (int i = 0; i < 20000; i++) {
+      work.send(i);
+      if (i % 4 == 0) csp::set_max_procs(1 + (i / 4) % 4);
+    }
+    work.close();
+  });
+  long sum = 0;
+  int n = 0;
+  for (int v : results) sum += v, n++;
+  csp::set_max_procs(old);
+  REQUIRE(n == 20000);
+  REQUIRE(sum == 20000L * 19999 / 2);
+}
