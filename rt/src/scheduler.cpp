@@ -286,15 +286,20 @@ G* steal(Worker* w, int64_t now) {
   return nullptr;
 }
 
-bool work_visible(Worker* w) {
+// Is there a G this worker could run or steal? Includes other workers'
+// runnext: a busy worker's runnext is reachable only by stealing it once
+// stale, so an idle worker that slept past it would leave it to a goroutine
+// that may never block (no preemption). (Regression: a worker descheduled
+// mid-spin went to sleep with main in a spinning goroutine's runnext, and
+// main never ran again.)
+bool work_visible() {
   Sched& s = *g_sched;
   if (s.global_size.load(std::memory_order_seq_cst) > 0) return true;
   int n = s.nstarted.load(std::memory_order_acquire);
   for (int i = 0; i < n; i++) {
     Worker* v = s.workers[i];
     if (!v || !active(v)) continue;
-    if (!v->runq.empty()) return true;
-    if (v == w && v->runnext.load(std::memory_order_seq_cst)) return true;
+    if (!v->runq.empty() || v->runnext.load(std::memory_order_seq_cst)) return true;
   }
   return false;
 }
@@ -380,7 +385,7 @@ G* find_runnable(Worker* w) {
       w->park = Park::idle;
       s.nidle.fetch_add(1, std::memory_order_seq_cst);
     }
-    if (work_visible(w) && unlist_idle(w)) continue;
+    if (work_visible() && unlist_idle(w)) continue;
     sleep_until_woken(w);  // whoever unlisted us wakes us
   }
 }
