@@ -5,13 +5,17 @@
 // Invariants:
 //  - reader_count = readers inside or waiting, minus kMaxReaders while a
 //    writer holds or awaits the lock.
-//  - Unlock releases the writers' mutex before waking the readers it
-//    admitted, in one semaphore release: those readers cannot return (and
-//    free the rwmutex) before that release, which is unlock's last touch.
+//  - Unlock releases the writers' mutex first and re-admits readers last:
+//    a reader arriving after the re-admission passes without waiting and
+//    may free the rwmutex at once, so nothing may follow that add except a
+//    semaphore release for readers still blocked (who cannot return before
+//    it). Go's order (admit, then unlock w) relies on its GC. A writer that
+//    takes w in between waits for the add to land.
 #include "csp/detail/core.hpp"
 #include "csp/panic.hpp"
 #include "hb.hpp"
 #include "parking_lot.hpp"
+#include "platform/os.hpp"
 #include "sched.hpp"
 
 namespace csp::detail {
@@ -68,6 +72,15 @@ void rw_unlock_shared(rwmutex_state* s) {
 __attribute__((noinline)) void rw_lock(rwmutex_state* s) {
   const void* pc = __builtin_return_address(0);
   mutex_lock(&s->w);
+  // The previous writer may have released w but not yet re-admitted
+  // readers (rw_unlock); only its pending add keeps the count negative.
+  for (unsigned spins = 0; s->reader_count.load(std::memory_order_acquire) < 0; spins++) {
+    if (spins < 64) {
+      rt::os::cpu_relax();
+    } else {
+      rt::os::thread_yield();
+    }
+  }
   int32_t r = s->reader_count.fetch_sub(kMaxReaders, std::memory_order_acq_rel);
   if (r != 0 && s->reader_wait.fetch_add(r, std::memory_order_acq_rel) + r != 0)
     rt::sema_acquire(&s->writer_sem, rt::WaitReason::rwmutex_lock, pc);
@@ -89,8 +102,8 @@ void rw_unlock(rwmutex_state* s) {
   if (s->reader_count.load(std::memory_order_relaxed) >= 0)
     throw csp::panic("sync: unlock of unlocked mutex");
   rt::hb::release(rt::current_g(), writer_key(s));  // edge: unlock before the next lock(_shared)
-  int32_t r = s->reader_count.fetch_add(kMaxReaders, std::memory_order_acq_rel) + kMaxReaders;
   mutex_unlock(&s->w);
+  int32_t r = s->reader_count.fetch_add(kMaxReaders, std::memory_order_acq_rel) + kMaxReaders;
   if (r > 0) rt::sema_release(&s->reader_sem, static_cast<uint32_t>(r));
 }
 

@@ -103,6 +103,21 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 17000; i++) csp::go([never] { never.recv(); });
     csp::go([] { std::printf("%d\n", recurse_yielding(1)); });
     never.recv();
+  } else if (mode == "num_goroutines") {
+    auto block = csp::make_chan<int>();
+    csp::wait_group started;
+    started.add(1000);
+    for (int i = 0; i < 1000; i++)
+      csp::go([&started, block] {
+        started.done();
+        block.recv();
+      });
+    started.wait();
+    int during = csp::num_goroutines();
+    block.close();
+    while (csp::num_goroutines() > 1) csp::yield();
+    std::printf("during=%d after=%d\n", during, csp::num_goroutines());
+    return 0;
   } else if (mode == "maxprocs") {
     std::printf("procs=%d\n", csp::set_max_procs(0));
     return 0;

@@ -36,18 +36,12 @@ TEST_CASE("go accepts plain functions and member-function pointers", "[go]") {
 }
 
 TEST_CASE("num_goroutines counts live goroutines, main included", "[go]") {
-  // Goroutines of earlier tests may still be on their way out: wait until
-  // the count holds still. (Regression: comparing with != against a base
-  // taken while one was exiting never terminated.)
-  int base = csp::num_goroutines();
-  for (int settled = 0; settled < 100; settled++) {
-    csp::yield();
-    if (csp::num_goroutines() != base) {
-      base = csp::num_goroutines();
-      settled = 0;
-    }
-  }
-  REQUIRE(base >= 1);
+  // Goroutines left over by earlier tests may exit at any moment (never
+  // start), so only bounds hold here; the exact count is pinned by the
+  // process test, where no other goroutine exists. (Regression: exact
+  // comparisons against a count taken earlier were flaky under load.)
+  int before = csp::num_goroutines();
+  REQUIRE(before >= 1);
   auto block = csp::make_chan<csp::unit>();
   csp::wait_group started;
   started.add(10);
@@ -57,10 +51,12 @@ TEST_CASE("num_goroutines counts live goroutines, main included", "[go]") {
       block.recv();
     });
   started.wait();
-  REQUIRE(csp::num_goroutines() == base + 10);
+  int during = csp::num_goroutines();
+  REQUIRE(during >= 1 + 10);
+  REQUIRE(during <= before + 10);
   block.close();
-  while (csp::num_goroutines() > base) csp::yield();
-  REQUIRE(csp::num_goroutines() <= base);
+  while (csp::num_goroutines() > during - 10) csp::yield();
+  REQUIRE(csp::num_goroutines() <= during - 10);
 }
 
 TEST_CASE("set_max_procs returns the previous value and ignores n < 1", "[go]") {

@@ -42,6 +42,8 @@ check "overflow of a stack without a guard page is caught at a switch, exit 2" 2
 check "the overflow report shows the overflowing goroutine's frames" 2 \
   "#[0-9]+ .*recurse_yielding" "$probe" stack_overflow_unguarded
 fi
+check "num_goroutines counts main and every live goroutine exactly" 0 \
+  "during=1001 after=1" "$probe" num_goroutines
 check "CSP_MAXPROCS sets the worker count" 0 "procs=3" env CSP_MAXPROCS=3 "$probe" maxprocs
 check "a bad CSP_MAXPROCS is a start-up error" 2 "bad CSP_MAXPROCS" env CSP_MAXPROCS=abc "$probe" maxprocs
 check "a zero CSP_MAXPROCS is a start-up error" 2 "bad CSP_MAXPROCS" env CSP_MAXPROCS=0 "$probe" maxprocs

@@ -235,10 +235,15 @@ TEST_CASE("cond signal wakes one waiter and broadcast wakes all", "[sync]") {
     wg.add(5);
     for (int i = 0; i < 5; i++)
       csp::go([&] {
-        std::unique_lock<csp::mutex> l(mu);
-        while (tokens == 0) c.wait();
-        tokens--;
-        woken++;
+        {
+          std::unique_lock<csp::mutex> l(mu);
+          while (tokens == 0) c.wait();
+          tokens--;
+          woken++;
+        }
+        // Only after unlocking: main destroys mu once every done() is in.
+        // (Regression: done() under the lock let main free mu before the
+        // unlock, which then panicked on freed memory.)
         wg.done();
       });
     for (int i = 0; i < 2; i++) {
