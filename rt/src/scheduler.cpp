@@ -53,8 +53,10 @@ constexpr int kMaxProcs = 256;
 // ping-pong keeps one worker awake instead of paying a futex wake per message.
 constexpr int64_t kSpinNs = 50'000;
 // Work left this long on a worker that has not scheduled since may be
-// stolen (Go waits ~3 us before stealing runnext).
-constexpr int64_t kStaleNs = 5'000;
+// stolen (Go waits ~3 us before stealing runnext). Measured (bench/run.sh):
+// 5 us moved mutex waiters across cores needlessly (mutex 0.9x Go), 20 us
+// delayed select's senders (0.64x); 10 us gives 0.7x and 0.56x.
+constexpr int64_t kStaleNs = 10'000;
 // A run queue at least this long is stolen from at once: there is more work
 // than its owner can start soon.
 constexpr uint32_t kBacklog = 64;
