@@ -176,10 +176,13 @@ TEST_CASE("sync objects on a stack may be destroyed as soon as the wait returns"
       };
       auto box = std::make_unique<cond_box>();
       csp::go([b = box.get()] {
+        // Signal under the lock: main may free the box as soon as it can
+        // lock m and see ready. (Regression, found by ASan: signalling after
+        // the unlock let main free the cond while signal() still used it.)
         b->m.lock();
         b->ready = true;
-        b->m.unlock();
         b->c.signal();
+        b->m.unlock();
       });
       box->m.lock();
       while (!box->ready) box->c.wait();

@@ -2,8 +2,11 @@
 //
 // As in Go these may live on a goroutine's stack and be destroyed as soon as
 // the call that waited on them returns: the runtime never touches an object
-// after the wake-up that let its waiter go. All blocking goes through the
-// runtime, so a goroutine that waits parks and frees its worker thread.
+// after the wake-up that let its waiter go. A call still in progress on
+// another goroutine does use the object, as in C++ generally: e.g. signal a
+// cond whose waiter frees it while holding the cond's locker. All blocking
+// goes through the runtime, so a goroutine that waits parks and frees its
+// worker thread.
 #pragma once
 
 #include <atomic>
