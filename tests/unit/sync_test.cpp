@@ -99,8 +99,8 @@ TEST_CASE("a pending writer blocks new readers", "[sync]") {
   auto locked = csp::make_chan<csp::unit>(1);
   csp::go([&] {
     rw.lock();
-    locked.send({});
     rw.unlock();
+    locked.send({});  // last: main destroys rw once it receives (found by ASan)
   });
   while (rw.try_lock_shared() && (rw.unlock_shared(), true)) csp::yield();
   REQUIRE(locked.len() == 0);
