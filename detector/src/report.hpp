@@ -1,0 +1,73 @@
+// Findings are built as data (TSan's ReportDesc), then rendered as text or
+// JSON (api.md §3). The text block's first line is
+// "WARNING: chansan: <kind>" and its last "SUMMARY: chansan: <kind>
+// <file>:<line> in <function>", naming the first frame in user code.
+//
+// JSON: one object per finding, on one line, with these stable fields:
+//   {"kind": "data race",
+//    "accesses": [{"op": "write"|"read", "atomic": bool, "size": n,
+//                  "address": "0x...", "goroutine": id,
+//                  "stack": [{"function", "file", "line", "column"}, ...],
+//                  "stack_lost": bool}, ...],            current first
+//    "goroutines": [{"id", "main": bool, "created_at": [frames]}, ...],
+//    "location": {"kind": "global"|"heap"|"stack"|"unknown", "name",
+//                 "address", "size", "goroutine", "allocated_at": [frames]},
+//    "summary": {"file", "line", "function"}}
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace chansan {
+
+struct Frame {
+  std::string function;
+  std::string file;  // empty if unknown
+  int line = 0;
+  int column = 0;
+};
+
+struct Access {
+  bool is_write = false;
+  bool is_atomic = false;
+  unsigned size = 0;
+  uintptr_t address = 0;
+  uint64_t goroutine = 0;
+  std::vector<Frame> stack;  // innermost first
+  bool stack_lost = false;   // older than the history kept (history_size)
+};
+
+struct GoroutineDesc {
+  uint64_t id = 0;
+  bool is_main = false;
+  std::vector<Frame> created_at;  // where `go` ran; empty for main
+};
+
+enum class LocationKind { unknown, global, heap, stack };
+
+struct Location {
+  LocationKind kind = LocationKind::unknown;
+  std::string name;      // global: its name
+  uintptr_t address = 0; // global or heap block start
+  std::size_t size = 0;  // global or heap block size
+  uint64_t goroutine = 0;               // stack: whose
+  std::vector<Frame> allocated_at;      // heap: allocation stack
+};
+
+struct RaceReport {
+  Access current;
+  Access previous;
+  std::vector<GoroutineDesc> goroutines;
+  Location location;
+};
+
+// The frame SUMMARY names: the first not in the csp runtime or the C++
+// standard library (by function name and file path); the first frame if
+// all are.
+const Frame* first_user_frame(const std::vector<Frame>& stack);
+
+std::string render_text(const RaceReport& r);
+std::string render_json(const RaceReport& r);
+
+}  // namespace chansan
