@@ -20,6 +20,7 @@
 #include "llvm/Analysis/CaptureTracking.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/DataLayout.h"
+#include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
@@ -148,10 +149,25 @@ class Instrumenter {
 // The csp runtime's inline code (handles' reference counts, closures'
 // trampolines) reports its synchronization through the runtime itself; its
 // internal accesses must create no happens-before edge nor report.
-bool Instrumenter::is_csp_runtime(const Function& f) const {
-  StringRef n = f.getName();
+bool is_csp_name(StringRef n) {
   return n.startswith("_ZN3csp") || n.startswith("_ZNK3csp") || n.startswith("_ZZN3csp") ||
          n.startswith("_ZZNK3csp") || n.startswith("__chansan_");
+}
+
+bool Instrumenter::is_csp_runtime(const Function& f) const { return is_csp_name(f.getName()); }
+
+// Whether an instruction is the csp runtime's code. After inlining, a csp
+// function (a goroutine's trampoline) may hold the user's lambda, and a user
+// function may hold csp code: the innermost scope of the instruction's debug
+// location says which function the code was written in. Without debug
+// info, the enclosing function decides.
+bool from_csp_runtime(const Instruction& i, bool function_is_csp) {
+  if (const DILocation* loc = i.getDebugLoc().get())
+    if (const DISubprogram* sp = loc->getScope()->getSubprogram()) {
+      StringRef n = sp->getLinkageName();
+      if (!n.empty()) return is_csp_name(n);
+    }
+  return function_is_csp;
 }
 
 bool Instrumenter::can_race(Value* addr, bool is_write) {
@@ -318,13 +334,11 @@ bool Instrumenter::run_on(Function& f) {
   if (f.isDeclaration() || f.hasFnAttribute(Attribute::DisableSanitizerInstrumentation) ||
       f.hasFnAttribute(Attribute::Naked))
     return false;
-  if (is_csp_runtime(f)) {
-    stats_.csp_runtime++;
-    return false;
-  }
+  const bool function_is_csp = is_csp_runtime(f);
   SmallVector<Instruction*, 32> accesses, atomics, mem_calls;
   bool has_calls = false;
   for (Instruction& i : instructions(f)) {
+    if (from_csp_runtime(i, function_is_csp)) continue;
     if (auto* li = dyn_cast<LoadInst>(&i)) {
       (li->isAtomic() ? atomics : accesses).push_back(li);
     } else if (auto* si = dyn_cast<StoreInst>(&i)) {
@@ -355,6 +369,12 @@ bool Instrumenter::run_on(Function& f) {
   for (Instruction* i : mem_calls) {
     instrument_mem_call(i);
     changed = true;
+  }
+  if (function_is_csp) {
+    // Its own frame is not shown (the symbolizer still shows user code
+    // inlined into it, from the access's PC).
+    stats_.csp_runtime++;
+    return changed;
   }
   if (changed || has_calls || !mem_calls.empty()) {
     IRBuilder<> b(&*f.getEntryBlock().getFirstInsertionPt());

@@ -1,12 +1,13 @@
 // Vector clocks indexed by slot, not by goroutine (detector/DESIGN.md,
-// "Clocks"): a fixed kSlots entries of 16-bit epochs, so every acquire and
+// "Clocks"): a fixed kSlots entries of 32-bit epochs, so every acquire and
 // release costs the same whatever the number of live goroutines.
 //
 // Invariants:
-//  - A running goroutine owns one slot; its clock's entry for that slot is
-//    the epoch of its latest event.
-//  - Epochs only grow within a generation; kEpochLast is never handed out
-//    (reaching it triggers a reset, which starts a new generation).
+//  - A running goroutine owns one slot. Its clock's entry for that slot is
+//    what it knows of the slot's earlier owners; its own epoch is kept apart
+//    (runtime.hpp, GState), so a new owner never inherits an old one's past.
+//  - Epochs of a slot only grow, across owners: 32 bits do not wrap in any
+//    run this tool is meant for (kEpochLast stops detection with a message).
 #pragma once
 
 #include <cstdint>
@@ -15,10 +16,10 @@
 namespace chansan {
 
 using Sid = uint8_t;      // slot id
-using Epoch = uint16_t;   // per-slot logical time
+using Epoch = uint32_t;   // per-slot logical time
 constexpr int kSlots = 256;
 constexpr Epoch kEpochZero = 0;
-constexpr Epoch kEpochLast = 0xffff;
+constexpr Epoch kEpochLast = 0xffffffffu;
 
 class VectorClock {
  public:
@@ -46,6 +47,6 @@ class VectorClock {
  private:
   alignas(64) Epoch clk_[kSlots];
 };
-static_assert(sizeof(VectorClock) == 512, "a clock must stay within the per-goroutine budget");
+static_assert(sizeof(VectorClock) == 1024, "a clock must stay within the per-goroutine budget");
 
 }  // namespace chansan

@@ -13,7 +13,8 @@ bool is_library(const Frame& f) {
     if (f.function.rfind(p, 0) == 0) return true;
   for (const char* p : kFiles)
     if (f.file.find(p) != std::string::npos) return true;
-  return false;
+  // The frame a report adds for a free (the interceptor itself).
+  return f.function == "free" && f.file.empty();
 }
 
 std::string hex(uintptr_t v) {
@@ -98,6 +99,22 @@ const char* location_kind(LocationKind k) {
 }
 
 }  // namespace
+
+void trim_plumbing(std::vector<Frame>& stack, bool keep_innermost) {
+  auto plumbing = [](const Frame& f) {
+    return f.file.find("/include/c++/") != std::string::npos ||
+           f.file.find("/csp/go.hpp") != std::string::npos || f.file.find("/csu/") != std::string::npos ||
+           f.function.rfind("__libc_start", 0) == 0 || f.function == "_start";
+  };
+  std::size_t i = 0;
+  while (i < stack.size() && plumbing(stack[i])) i++;
+  if (i == stack.size()) return;  // nothing else: keep it all
+  std::vector<Frame> out;
+  if (keep_innermost) out.assign(stack.begin(), stack.begin() + static_cast<std::ptrdiff_t>(i));
+  for (; i < stack.size(); i++)
+    if (!plumbing(stack[i])) out.push_back(stack[i]);
+  stack.swap(out);
+}
 
 const Frame* first_user_frame(const std::vector<Frame>& stack) {
   for (const Frame& f : stack)

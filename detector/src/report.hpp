@@ -67,6 +67,13 @@ struct RaceReport {
 // all are.
 const Frame* first_user_frame(const std::vector<Frame>& stack);
 
+// Removes plumbing a reader does not need — standard-library templates
+// (std::invoke, std::apply, tuple constructors), the csp `go` trampoline,
+// libc's start-up — except the innermost frames down to the first user
+// frame (an access inside std::vector stays visible), unless
+// `keep_innermost` is false (a creation stack starts inside csp::go).
+void trim_plumbing(std::vector<Frame>& stack, bool keep_innermost = true);
+
 std::string render_text(const RaceReport& r);
 std::string render_json(const RaceReport& r);
 

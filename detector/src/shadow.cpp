@@ -20,6 +20,22 @@ void* reserve(std::size_t bytes) {
   return p;
 }
 
+// Zeroes shadow: small spans by stores, large ones by handing their whole
+// pages back to the kernel (they read as zero, and cost nothing until the
+// next touch), so clearing a big block does not commit its shadow.
+void zero(char* p, std::size_t n) {
+  constexpr std::size_t kPage = 4096;
+  if (n < 16 * kPage) {
+    std::memset(p, 0, n);
+    return;
+  }
+  char* lo = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(p) + kPage - 1) & ~(kPage - 1));
+  char* hi = reinterpret_cast<char*>(reinterpret_cast<uintptr_t>(p + n) & ~(kPage - 1));
+  std::memset(p, 0, static_cast<std::size_t>(lo - p));
+  std::memset(hi, 0, static_cast<std::size_t>(p + n - hi));
+  madvise(lo, static_cast<std::size_t>(hi - lo), MADV_DONTNEED);
+}
+
 }  // namespace
 
 ShadowMap::ShadowMap()
@@ -27,7 +43,10 @@ ShadowMap::ShadowMap()
           reserve(kTopEntries * sizeof(std::atomic<uint64_t>*)))) {}
 
 ShadowMap::~ShadowMap() {
-  for (uintptr_t i : mapped_) munmap(top_[i].load(std::memory_order_relaxed), kRegionShadowBytes);
+  std::size_t n = regions_.load() < kMaxRegions ? regions_.load() : kMaxRegions;
+  for (std::size_t i = 0; i < n; i++)
+    munmap(top_[mapped_[i].load(std::memory_order_relaxed)].load(std::memory_order_relaxed),
+           kRegionShadowBytes);
   munmap(top_, kTopEntries * sizeof(std::atomic<uint64_t>*));
 }
 
@@ -40,9 +59,8 @@ std::atomic<uint64_t>* ShadowMap::map_region(uintptr_t index) {
   auto* fresh = static_cast<std::atomic<uint64_t>*>(reserve(kRegionShadowBytes));
   std::atomic<uint64_t>* expected = nullptr;
   if (top_[index].compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) {
-    regions_.fetch_add(1, std::memory_order_relaxed);
-    std::lock_guard<std::mutex> l(mapped_lock_);
-    mapped_.push_back(index);
+    std::size_t n = regions_.fetch_add(1, std::memory_order_relaxed);
+    if (n < kMaxRegions) mapped_[n].store(static_cast<uint32_t>(index), std::memory_order_relaxed);
     return fresh;
   }
   munmap(fresh, kRegionShadowBytes);  // another thread installed it first
@@ -58,8 +76,7 @@ void ShadowMap::clear(uintptr_t addr, std::size_t size) {
     if (region) {  // never touched: nothing to forget
       std::atomic<uint64_t>* first = cells(a);
       std::size_t granules = (stop - a + kGranule - 1) / kGranule;
-      for (std::size_t i = 0; i < granules * kShadowCells; i++)
-        first[i].store(0, std::memory_order_relaxed);
+      zero(reinterpret_cast<char*>(first), granules * kShadowCells * sizeof(uint64_t));
     }
     a = stop;
   }

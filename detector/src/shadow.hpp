@@ -16,6 +16,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+
+#include "internal_mutex.hpp"
 #include <vector>
 
 #include "clock.hpp"
@@ -26,8 +28,8 @@ constexpr std::size_t kGranule = 8;
 constexpr int kShadowCells = 4;
 
 // One recorded access, bit-packed:
-//   bits 0-7 byte mask within the granule, 8-15 slot, 16-31 epoch,
-//   bit 32 read, bit 33 atomic.
+//   bits 0-7 byte mask within the granule, 8-15 slot, 16-47 epoch,
+//   bit 48 read, bit 49 atomic.
 class Shadow {
  public:
   Shadow() = default;
@@ -35,7 +37,7 @@ class Shadow {
                        bool is_atomic) {
     return Shadow(static_cast<uint64_t>(byte_mask(addr, size)) |
                   static_cast<uint64_t>(sid) << 8 | static_cast<uint64_t>(epoch) << 16 |
-                  static_cast<uint64_t>(is_read) << 32 | static_cast<uint64_t>(is_atomic) << 33);
+                  static_cast<uint64_t>(is_read) << 48 | static_cast<uint64_t>(is_atomic) << 49);
   }
   static Shadow from_raw(uint64_t raw) { return Shadow(raw); }
 
@@ -44,8 +46,8 @@ class Shadow {
   uint8_t mask() const { return static_cast<uint8_t>(raw_); }
   Sid sid() const { return static_cast<Sid>(raw_ >> 8); }
   Epoch epoch() const { return static_cast<Epoch>(raw_ >> 16); }
-  bool is_read() const { return (raw_ >> 32) & 1; }
-  bool is_atomic() const { return (raw_ >> 33) & 1; }
+  bool is_read() const { return (raw_ >> 48) & 1; }
+  bool is_atomic() const { return (raw_ >> 49) & 1; }
   // The accessed bytes: [offset, offset + size) within the granule.
   unsigned offset() const { return static_cast<unsigned>(__builtin_ctz(mask())); }
   unsigned size() const { return static_cast<unsigned>(__builtin_popcount(mask())); }
@@ -108,8 +110,10 @@ class ShadowMap {
   static constexpr std::size_t kTopEntries = std::size_t{1} << (kAddressBits - kRegionShift);
   std::atomic<std::atomic<uint64_t>*>* top_;
   std::atomic<std::size_t> regions_{0};
-  std::mutex mapped_lock_;                   // slow path only
-  std::vector<uintptr_t> mapped_;            // guarded by mapped_lock_: indices in top_
+  // Indices in top_ of mapped regions, for the destructor (no allocation:
+  // the slow path runs inside the detector's malloc interceptor).
+  static constexpr std::size_t kMaxRegions = 1 << 16;
+  std::atomic<uint32_t> mapped_[kMaxRegions];
 };
 
 }  // namespace chansan

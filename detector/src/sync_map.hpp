@@ -10,10 +10,13 @@
 //    no happens-before edge in the program.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+
+#include "internal_mutex.hpp"
 #include <unordered_map>
 
 #include "clock.hpp"
@@ -22,19 +25,53 @@ namespace chansan {
 
 class SyncMap {
  public:
+  SyncMap();
+  ~SyncMap();
+  SyncMap(const SyncMap&) = delete;
+
   // The clock of `addr`, created empty on first use. `fn(clock)` runs with
   // the shard locked, so acquire/release on one object are atomic.
   template <class F>
   void with_clock(uintptr_t addr, F&& fn) {
     Shard& s = shard(addr);
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<InternalMutex> l(s.lock);
     std::unique_ptr<VectorClock>& c = s.clocks[addr];
-    if (!c) c = std::make_unique<VectorClock>();
+    if (!c) {
+      c = std::make_unique<VectorClock>();
+      mark_page(addr);
+    }
     fn(*c);
+  }
+  // As with_clock, but only if `addr` has a clock (an acquire of an object
+  // nobody released has nothing to learn, and must not allocate).
+  template <class F>
+  bool with_existing(uintptr_t addr, F&& fn) {
+    Shard& s = shard(addr);
+    std::lock_guard<InternalMutex> l(s.lock);
+    auto it = s.clocks.find(addr);
+    if (it == s.clocks.end()) return false;
+    fn(*it->second);
+    return true;
+  }
+  // Runs fn(clock or nullptr) with the shard locked: atomics do their
+  // operation and its clock work as one step.
+  template <class F>
+  void with_shard(uintptr_t addr, F&& fn) {
+    Shard& s = shard(addr);
+    std::lock_guard<InternalMutex> l(s.lock);
+    auto it = s.clocks.find(addr);
+    fn(it == s.clocks.end() ? nullptr : it->second.get(), [&]() -> VectorClock& {
+      std::unique_ptr<VectorClock>& c = s.clocks[addr];
+      if (!c) {
+        c = std::make_unique<VectorClock>();
+        mark_page(addr);
+      }
+      return *c;
+    });
   }
   bool contains(uintptr_t addr) {
     Shard& s = shard(addr);
-    std::lock_guard<std::mutex> l(s.lock);
+    std::lock_guard<InternalMutex> l(s.lock);
     return s.clocks.count(addr) != 0;
   }
   // Forgets the clocks of every object in [begin, begin + size): the memory
@@ -44,33 +81,21 @@ class SyncMap {
 
  private:
   static constexpr std::size_t kShards = 64;
+  static constexpr unsigned kPageShift = 12;
+  // One bit per page of user space that has ever held a clock: a free of
+  // memory without one (nearly every free) costs a few bit tests.
+  void mark_page(uintptr_t addr) {
+    uintptr_t pg = addr >> kPageShift;
+    page_bits_[pg >> 6].fetch_or(uint64_t{1} << (pg & 63), std::memory_order_relaxed);
+  }
+  bool any_page_marked(uintptr_t begin, std::size_t size) const;
+  std::atomic<uint64_t>* page_bits_;
   struct Shard {
-    std::mutex lock;
+    InternalMutex lock;
     std::unordered_map<uintptr_t, std::unique_ptr<VectorClock>> clocks;  // guarded by lock
   };
   Shard& shard(uintptr_t addr) { return shards_[(addr >> 3) % kShards]; }
   Shard shards_[kShards];
-};
-
-// Slots for running goroutines (clock.hpp). acquire() hands out a free slot
-// with its next epoch; a slot's epochs only grow, so accesses recorded by an
-// earlier owner stay distinguishable from the new owner's.
-class SlotPool {
- public:
-  SlotPool();
-  // False when every slot is taken or the chosen slot's epochs are spent:
-  // the caller must start a new generation (reset) and retry.
-  bool acquire(Sid& sid, Epoch& epoch);
-  void release(Sid sid);
-  // Starts a new generation: every slot free, epochs from 1 again.
-  void reset();
-  std::size_t in_use();
-
- private:
-  std::mutex lock_;
-  Epoch next_epoch_[kSlots];  // guarded by lock_
-  bool used_[kSlots];         // guarded by lock_
-  int hint_ = 0;              // guarded by lock_
 };
 
 }  // namespace chansan

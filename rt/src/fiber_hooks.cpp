@@ -5,6 +5,9 @@
 // only the edges the runtime publishes through hb::. An edge for a G other
 // than the running one is taken by switching TSan to that G's fiber for the
 // duration of the annotation.
+// chansan: each G carries the detector's state (G::sanitizer_fiber); the
+// hooks tell the detector which state runs, and the hb seam forwards each
+// edge, for the G it names, to the detector.
 // ASan: each switch is bracketed by __sanitizer_{start,finish}_switch_fiber
 // so ASan knows which stack is live; stacks of Gs that were not created by
 // the runtime (main, worker g0s) are learned on the first switch away.
@@ -113,4 +116,58 @@ void after_switch(G* from, G* to) {
   }
 }
 }  // namespace csp::rt::fiber_hooks
+#elif defined(CSP_HB_CHANSAN)
+#include "chansan/runtime_hooks.hpp"
+
+namespace csp::rt {
+namespace {
+namespace ch = chansan::hooks;
+
+ch::GoroutineState* state_of(G* g) {
+  if (!g->sanitizer_fiber) g->sanitizer_fiber = ch::thread_state(g->id);
+  return static_cast<ch::GoroutineState*>(g->sanitizer_fiber);
+}
+
+uint64_t stack_owner(uintptr_t addr) {
+  struct Search {
+    uintptr_t addr;
+    uint64_t id;
+  } s{addr, 0};
+  registry_for_each(
+      [](G* g, void* arg) {
+        auto* s = static_cast<Search*>(arg);
+        if (g->stack.lo && s->addr >= reinterpret_cast<uintptr_t>(g->stack.lo) &&
+            s->addr < reinterpret_cast<uintptr_t>(g->stack.hi))
+          s->id = g->id;
+      },
+      &s);
+  return s.id;
+}
+}  // namespace
+
+namespace fiber_hooks {
+void on_create(G* g) {
+  static const bool registered = (ch::set_stack_owner_fn(stack_owner), true);
+  (void)registered;
+  g->sanitizer_fiber = ch::goroutine_new(g->id, g->stack.lo, g->stack.hi);
+}
+void on_destroy(G* g) {
+  ch::goroutine_free(state_of(g));
+  g->sanitizer_fiber = nullptr;
+}
+void before_switch(G* from, G*, bool) { ch::switched_out(state_of(from)); }
+void after_switch(G*, G* to) { ch::switched_in(state_of(to)); }
+void adopt_thread(G* g) { g->sanitizer_fiber = ch::thread_state(g->id); }
+void on_stack_reuse(const Stack&) {}  // cleared by goroutine_free, down to the depth used
+void at_exit() {}
+}  // namespace fiber_hooks
+
+namespace hb {
+void acquire(G* g, const void* sync) { ch::acquire(state_of(g), sync); }
+void release(G* g, const void* sync) { ch::release(state_of(g), sync); }
+void go_start(G* parent, G* child) { ch::go(state_of(parent), state_of(child), child->create_pc); }
+void invisible_begin() {}  // the runtime is not instrumented: nothing to hide
+void invisible_end() {}
+}  // namespace hb
+}  // namespace csp::rt
 #endif

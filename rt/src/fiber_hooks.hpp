@@ -7,7 +7,7 @@
 
 namespace csp::rt::fiber_hooks {
 
-#if defined(CSP_HB_TSAN) || defined(CSP_FIBERS_ASAN)
+#if defined(CSP_HB_TSAN) || defined(CSP_FIBERS_ASAN) || defined(CSP_HB_CHANSAN)
 void on_create(G* g);                      // g's fiber exists from here on
 void on_destroy(G* g);                     // after g has switched away for good
 void before_switch(G* from, G* to, bool from_dies);

@@ -8,7 +8,8 @@
 //  - CSP_HB_NONE (default): empty inline functions, no cost per sync point.
 //  - CSP_HB_TSAN: ThreadSanitizer annotations; an edge for another goroutine
 //    is taken by briefly switching TSan to that goroutine's fiber.
-//  - CSP_HB_CHANSAN: the chansan detector's C ABI (added with the detector).
+//  - CSP_HB_CHANSAN: the chansan detector (detector/include/chansan/
+//    runtime_hooks.hpp), in libcsp_race.a.
 //
 // The runtime's own atomics and locks are never visible to a detector: only
 // these calls create edges, so no edge exists that Go's model lacks.
@@ -18,7 +19,7 @@
 
 namespace csp::rt::hb {
 
-#if defined(CSP_HB_TSAN)
+#if defined(CSP_HB_TSAN) || defined(CSP_HB_CHANSAN)
 void acquire(G* g, const void* sync);  // g's clock absorbs sync's
 void release(G* g, const void* sync);  // sync's clock absorbs g's
 void go_start(G* parent, G* child);    // `go` before the child's first step

@@ -1,6 +1,8 @@
 // Goroutine registry and thread Gs; see registry.hpp for the invariants.
 #include "registry.hpp"
 
+#include "fiber_hooks.hpp"
+
 #include <atomic>
 
 #include "platform/os.hpp"
@@ -81,6 +83,7 @@ G* make_thread_g(G** tls_slot) {
     r.thread_gs = g;
   }
   *tls_slot = g;
+  fiber_hooks::adopt_thread(g);  // a detector's state for this thread is this G's
   return g;
 }
 

@@ -12,7 +12,7 @@ TEST_CASE("a shadow cell round-trips every field", "[shadow]") {
       for (bool read : {false, true})
         for (bool atomic : {false, true})
           for (int sid : {0, 1, 127, 255})
-            for (int epoch : {1, 2, 1000, 0xfffe}) {
+            for (uint32_t epoch : {1u, 2u, 1000u, 0xfffeu, 0xfffffffeu}) {
               Shadow s = Shadow::access(static_cast<Sid>(sid), static_cast<Epoch>(epoch),
                                         0x1000 + off, size, read, atomic);
               REQUIRE_FALSE(s.empty());

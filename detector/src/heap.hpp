@@ -1,0 +1,26 @@
+// Heap blocks known to the detector: where each live block was allocated,
+// for "Location is heap block ... allocated by". Filled by the malloc
+// interceptors (interceptors.cpp).
+//
+// Invariants:
+//  - A block is in the table from its allocation until its free.
+//  - The table is the detector's own (sharded, locked per shard); it is
+//    searched by containing address only when a report is written.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace chansan {
+
+struct HeapBlock {
+  std::size_t size = 0;
+  uint32_t stack = 0;  // stack depot id of the allocation
+  uint64_t goid = 0;
+};
+
+void heap_add(uintptr_t start, const HeapBlock& b);
+bool heap_remove(uintptr_t start, HeapBlock& b);
+bool heap_find(uintptr_t addr, uintptr_t& start, HeapBlock& b);
+
+}  // namespace chansan

@@ -1,0 +1,333 @@
+// Interceptors: the C library functions whose effect the detector must see
+// even though they are not instrumented.
+//  - malloc/free and friends, operator new/delete: a block's shadow is
+//    cleared when it is allocated (memory reused never races with its past),
+//    a free is checked as a write of the block (a free racing with an access
+//    is reported) and leaves a "freed" write in its first granules (an
+//    unordered access after the free is reported too). Allocation stacks
+//    are kept for reports (heap.hpp).
+//  - pthread_create/join: the creation and join edges of OS threads.
+//  - pthread mutexes, rwlocks and condition variables (std::mutex,
+//    std::shared_mutex, std::condition_variable): lock/unlock edges, so C++
+//    code that synchronizes with them is not reported.
+// The detector's own allocations and locks pass straight through
+// (tls_internal): they create no edge and record nothing.
+#include <dlfcn.h>
+#include <malloc.h>
+#include <pthread.h>
+
+#include <cstring>
+#include <mutex>
+
+#include "internal_mutex.hpp"
+#include <new>
+#include <unordered_map>
+
+#include "heap.hpp"
+#include "internal.hpp"
+#include "stack_depot.hpp"
+
+extern "C" {
+void* __libc_malloc(size_t);
+void __libc_free(void*);
+void* __libc_calloc(size_t, size_t);
+void* __libc_realloc(void*, size_t);
+void* __libc_memalign(size_t, size_t);
+}
+
+namespace chansan {
+namespace {
+
+constexpr std::size_t kFreeCheckBytes = 4096;  // as TSan: check and mark the first part of a block
+
+struct HeapShard {
+  InternalMutex lock;
+  std::unordered_map<uintptr_t, HeapBlock> blocks;  // guarded by lock
+};
+constexpr std::size_t kHeapShards = 64;
+HeapShard* heap_shards() {
+  static HeapShard* s = [] {
+    InternalScope in;
+    return new HeapShard[kHeapShards];
+  }();
+  return s;
+}
+HeapShard& heap_shard(uintptr_t a) { return heap_shards()[(a >> 4) % kHeapShards]; }
+
+inline bool tracking() { return initialized.load(std::memory_order_relaxed) && tls_internal == 0; }
+
+void on_alloc(void* p, std::size_t n, uintptr_t pc) {
+  if (!p || !tracking()) return;
+  GState* g = cur();
+  InternalScope in;
+  auto a = reinterpret_cast<uintptr_t>(p);
+  ctx->shadow.clear(a, n ? n : 1);
+  uintptr_t pcs[64];
+  std::size_t k = 0;
+  pcs[k++] = pc;
+  if (g)
+    for (uint32_t i = g->depth; i > 0 && k < 64; i--) pcs[k++] = g->frames[i - 1];
+  HeapBlock b;
+  b.size = n;
+  b.stack = depot_put(pcs, k);
+  b.goid = g ? g->goid : 0;
+  heap_add(a, b);
+}
+
+void on_free(void* p, uintptr_t pc) {
+  if (!p || !tracking()) return;
+  auto a = reinterpret_cast<uintptr_t>(p);
+  HeapBlock b;
+  bool known;
+  {
+    InternalScope in;
+    known = heap_remove(a, b);
+  }
+  if (!known) return;  // allocated before start-up or by the detector
+  std::size_t n = b.size ? b.size : 1;
+  std::size_t checked = n < kFreeCheckBytes ? n : kFreeCheckBytes;
+  if (GState* g = ready_state()) {
+    free_access(g, a, checked, pc);
+    InternalScope in;
+    ctx->shadow.clear(a, n);
+    ctx->sync.erase_range(a, n);
+    // The free stays visible as a write of the first granules.
+    const uintptr_t end = a + checked;
+    for (uintptr_t x = a & ~(kGranule - 1); x < end; x += kGranule)
+      ctx->shadow.cells(x)[0].store(Shadow::access(g->sid, g->epoch, x, kGranule, false, false).raw(),
+                                    std::memory_order_relaxed);
+  }
+}
+
+template <class F>
+F real(const char* name) {
+  return reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
+}
+
+struct ThreadStart {
+  void* (*fn)(void*);
+  void* arg;
+};
+
+void* thread_trampoline(void* p) {
+  ThreadStart ts = *static_cast<ThreadStart*>(p);
+  if (initialized.load()) {
+    GState* g = cur();
+    sync_acquire(g, reinterpret_cast<uintptr_t>(p));  // edge: pthread_create before the thread
+    InternalScope in;
+    ctx->sync.erase_range(reinterpret_cast<uintptr_t>(p), 1);
+  }
+  __libc_free(p);
+  void* ret = ts.fn(ts.arg);
+  if (initialized.load()) {
+    if (GState* g = ready_state()) {
+      sync_release(g, reinterpret_cast<uintptr_t>(pthread_self()));  // edge: thread end before join
+      hooks::goroutine_free(reinterpret_cast<hooks::GoroutineState*>(g));
+    }
+  }
+  return ret;
+}
+
+}  // namespace
+
+void heap_add(uintptr_t start, const HeapBlock& b) {
+  HeapShard& s = heap_shard(start);
+  std::lock_guard<InternalMutex> l(s.lock);
+  s.blocks[start] = b;
+}
+
+bool heap_remove(uintptr_t start, HeapBlock& b) {
+  HeapShard& s = heap_shard(start);
+  std::lock_guard<InternalMutex> l(s.lock);
+  auto it = s.blocks.find(start);
+  if (it == s.blocks.end()) return false;
+  b = it->second;
+  s.blocks.erase(it);
+  return true;
+}
+
+bool heap_find(uintptr_t addr, uintptr_t& start, HeapBlock& b) {
+  for (std::size_t i = 0; i < kHeapShards; i++) {
+    HeapShard& s = heap_shards()[i];
+    std::lock_guard<InternalMutex> l(s.lock);
+    for (const auto& [a, blk] : s.blocks)
+      if (addr >= a && addr < a + (blk.size ? blk.size : 1)) {
+        start = a;
+        b = blk;
+        return true;
+      }
+  }
+  return false;
+}
+
+}  // namespace chansan
+
+using namespace chansan;
+
+#define CS_PC reinterpret_cast<uintptr_t>(__builtin_return_address(0))
+
+extern "C" {
+
+void* malloc(size_t n) {
+  void* p = __libc_malloc(n);
+  on_alloc(p, n, CS_PC);
+  return p;
+}
+
+void free(void* p) {
+  on_free(p, CS_PC);
+  __libc_free(p);
+}
+
+void* calloc(size_t n, size_t size) {
+  void* p = __libc_calloc(n, size);
+  on_alloc(p, n * size, CS_PC);
+  return p;
+}
+
+void* realloc(void* p, size_t n) {
+  if (!p) {
+    void* q = __libc_malloc(n);
+    on_alloc(q, n, CS_PC);
+    return q;
+  }
+  if (!tracking()) return __libc_realloc(p, n);
+  on_free(p, CS_PC);  // realloc may move the block: its old contents are gone either way
+  void* q = __libc_realloc(p, n);
+  on_alloc(q, n, CS_PC);
+  return q;
+}
+
+int posix_memalign(void** out, size_t align, size_t n) {
+  void* p = __libc_memalign(align, n);
+  if (!p) return ENOMEM;
+  on_alloc(p, n, CS_PC);
+  *out = p;
+  return 0;
+}
+
+void* aligned_alloc(size_t align, size_t n) {
+  void* p = __libc_memalign(align, n);
+  on_alloc(p, n, CS_PC);
+  return p;
+}
+
+void* memalign(size_t align, size_t n) {
+  void* p = __libc_memalign(align, n);
+  on_alloc(p, n, CS_PC);
+  return p;
+}
+
+int pthread_create(pthread_t* th, const pthread_attr_t* attr, void* (*fn)(void*), void* arg) {
+  static auto real_create =
+      real<int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*)>("pthread_create");
+  if (!tracking()) return real_create(th, attr, fn, arg);
+  auto* ts = static_cast<ThreadStart*>(__libc_malloc(sizeof(ThreadStart)));
+  ts->fn = fn;
+  ts->arg = arg;
+  if (GState* g = ready_state()) sync_release(g, reinterpret_cast<uintptr_t>(ts));
+  int rc = real_create(th, attr, thread_trampoline, ts);
+  if (rc != 0) __libc_free(ts);
+  return rc;
+}
+
+int pthread_join(pthread_t th, void** ret) {
+  static auto real_join = real<int (*)(pthread_t, void**)>("pthread_join");
+  int rc = real_join(th, ret);
+  if (rc == 0 && tracking()) {
+    if (GState* g = ready_state()) {
+      sync_acquire(g, reinterpret_cast<uintptr_t>(th));
+      InternalScope in;
+      ctx->sync.erase_range(reinterpret_cast<uintptr_t>(th), 1);
+    }
+  }
+  return rc;
+}
+
+#define CS_LOCK_INTERCEPTOR(NAME, T, ACQUIRE_ON_SUCCESS)                  \
+  int NAME(T* m) {                                                        \
+    static auto real_fn = real<int (*)(T*)>(#NAME);                       \
+    int rc = real_fn(m);                                                  \
+    if (rc == 0 && tracking())                                            \
+      if (GState* g = ready_state()) sync_acquire(g, reinterpret_cast<uintptr_t>(m)); \
+    return rc;                                                            \
+  }
+CS_LOCK_INTERCEPTOR(pthread_mutex_lock, pthread_mutex_t, true)
+CS_LOCK_INTERCEPTOR(pthread_mutex_trylock, pthread_mutex_t, true)
+CS_LOCK_INTERCEPTOR(pthread_rwlock_rdlock, pthread_rwlock_t, true)
+CS_LOCK_INTERCEPTOR(pthread_rwlock_tryrdlock, pthread_rwlock_t, true)
+CS_LOCK_INTERCEPTOR(pthread_rwlock_wrlock, pthread_rwlock_t, true)
+CS_LOCK_INTERCEPTOR(pthread_rwlock_trywrlock, pthread_rwlock_t, true)
+#undef CS_LOCK_INTERCEPTOR
+
+int pthread_mutex_unlock(pthread_mutex_t* m) {
+  static auto real_fn = real<int (*)(pthread_mutex_t*)>("pthread_mutex_unlock");
+  if (tracking())
+    if (GState* g = ready_state()) sync_release(g, reinterpret_cast<uintptr_t>(m));
+  return real_fn(m);
+}
+
+int pthread_rwlock_unlock(pthread_rwlock_t* m) {
+  static auto real_fn = real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_unlock");
+  if (tracking())
+    if (GState* g = ready_state()) sync_release(g, reinterpret_cast<uintptr_t>(m));
+  return real_fn(m);
+}
+
+int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
+  static auto real_fn = real<int (*)(pthread_cond_t*, pthread_mutex_t*)>("pthread_cond_wait");
+  GState* g = tracking() ? ready_state() : nullptr;
+  if (g) sync_release(g, reinterpret_cast<uintptr_t>(m));
+  int rc = real_fn(c, m);
+  if (g) sync_acquire(g, reinterpret_cast<uintptr_t>(m));
+  return rc;
+}
+
+int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const struct timespec* t) {
+  static auto real_fn = real<int (*)(pthread_cond_t*, pthread_mutex_t*, const struct timespec*)>(
+      "pthread_cond_timedwait");
+  GState* g = tracking() ? ready_state() : nullptr;
+  if (g) sync_release(g, reinterpret_cast<uintptr_t>(m));
+  int rc = real_fn(c, m, t);
+  if (g) sync_acquire(g, reinterpret_cast<uintptr_t>(m));
+  return rc;
+}
+
+}  // extern "C"
+
+// C++ allocation functions: the same bookkeeping as malloc/free.
+namespace {
+void* cs_new(std::size_t n, uintptr_t pc, bool nothrow, std::size_t align = 0) {
+  void* p = align > alignof(std::max_align_t) ? __libc_memalign(align, n ? n : 1)
+                                               : __libc_malloc(n ? n : 1);
+  if (!p) {
+    if (nothrow) return nullptr;
+    throw std::bad_alloc();
+  }
+  on_alloc(p, n, pc);
+  return p;
+}
+void cs_delete(void* p, uintptr_t pc) {
+  on_free(p, pc);
+  __libc_free(p);
+}
+}  // namespace
+
+void* operator new(std::size_t n) { return cs_new(n, CS_PC, false); }
+void* operator new[](std::size_t n) { return cs_new(n, CS_PC, false); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return cs_new(n, CS_PC, true); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return cs_new(n, CS_PC, true); }
+void* operator new(std::size_t n, std::align_val_t a) {
+  return cs_new(n, CS_PC, false, static_cast<std::size_t>(a));
+}
+void* operator new[](std::size_t n, std::align_val_t a) {
+  return cs_new(n, CS_PC, false, static_cast<std::size_t>(a));
+}
+void operator delete(void* p) noexcept { cs_delete(p, CS_PC); }
+void operator delete[](void* p) noexcept { cs_delete(p, CS_PC); }
+void operator delete(void* p, std::size_t) noexcept { cs_delete(p, CS_PC); }
+void operator delete[](void* p, std::size_t) noexcept { cs_delete(p, CS_PC); }
+void operator delete(void* p, std::align_val_t) noexcept { cs_delete(p, CS_PC); }
+void operator delete[](void* p, std::align_val_t) noexcept { cs_delete(p, CS_PC); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { cs_delete(p, CS_PC); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { cs_delete(p, CS_PC); }

@@ -1,0 +1,57 @@
+// Helpers shared by the detector's translation units: the current state,
+// the trace writer, and the guard that hides the detector's own work from
+// its interceptors.
+#pragma once
+
+#include <cstdint>
+
+#include "state.hpp"
+
+namespace chansan {
+
+extern thread_local GState* tls_cur;
+// >0 while this thread runs detector code that may allocate: interceptors
+// then pass straight through (no shadow work, no recursion into locks).
+extern thread_local int tls_internal;
+
+struct InternalScope {
+  InternalScope() { tls_internal++; }
+  ~InternalScope() { tls_internal--; }
+  InternalScope(const InternalScope&) = delete;
+};
+
+uint64_t trace_part_start(GState* g, uint64_t pos);  // writes a part header
+void grow_frames(GState* g);
+void sync_acquire(GState* g, uintptr_t sync);
+void sync_release(GState* g, uintptr_t sync);
+void release_into(GState* g, VectorClock& c);
+void after_release(GState* g);
+GState* make_thread_state(uint64_t goid);
+uint64_t next_thread_goid();
+void unregister_thread_state(GState* g);
+uint64_t thread_stack_owner(uintptr_t addr);
+// A free of [addr, addr + size), checked as a write.
+void free_access(GState* g, uintptr_t addr, std::size_t size, uintptr_t pc);
+
+// Appends one event to the running owner's slot trace.
+inline void trace_put(GState* g, Event e) {
+  Trace& t = g->slot->trace;
+  uint64_t p = t.pos.load(std::memory_order_relaxed);
+  if (__builtin_expect((p & (Trace::kPartEvents - 1)) == 0, 0)) p = trace_part_start(g, p);
+  t.events[p & t.mask] = e;
+  t.pos.store(p + 1, std::memory_order_release);
+}
+
+// The current state, ready to record events (it owns a slot); null while
+// the detector is not initialized or is doing its own work.
+inline GState* ready_state() {
+  GState* g = tls_cur;
+  if (__builtin_expect(g != nullptr && g->slot != nullptr, 1)) return g;
+  if (tls_internal) return nullptr;
+  g = cur();
+  if (!g) return nullptr;
+  if (!g->slot) attach_slot(g);
+  return g;
+}
+
+}  // namespace chansan

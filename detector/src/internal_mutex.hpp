@@ -1,0 +1,35 @@
+// The detector's own lock: a futex word, never a pthread mutex, so that the
+// detector's locking is invisible to its own pthread interceptors (which
+// turn a program's lock/unlock into happens-before edges) and cannot
+// recurse into them.
+#pragma once
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+
+namespace chansan {
+
+class InternalMutex {
+ public:
+  void lock() {
+    int c = 0;
+    if (state_.compare_exchange_strong(c, 1, std::memory_order_acquire)) return;
+    if (c != 2) c = state_.exchange(2, std::memory_order_acquire);
+    while (c != 0) {
+      syscall(SYS_futex, &state_, FUTEX_WAIT_PRIVATE, 2, nullptr, nullptr, 0);
+      c = state_.exchange(2, std::memory_order_acquire);
+    }
+  }
+  void unlock() {
+    if (state_.exchange(0, std::memory_order_release) == 2)
+      syscall(SYS_futex, &state_, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+  }
+
+ private:
+  std::atomic<int> state_{0};  // 0 free, 1 locked, 2 locked with waiters
+};
+
+}  // namespace chansan

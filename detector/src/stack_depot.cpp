@@ -1,0 +1,66 @@
+// Stack depot; see stack_depot.hpp.
+#include "stack_depot.hpp"
+
+#include <algorithm>
+#include <mutex>
+
+#include "internal_mutex.hpp"
+#include <unordered_map>
+
+namespace chansan {
+namespace {
+
+constexpr unsigned kShardBits = 4;
+constexpr unsigned kShards = 1u << kShardBits;
+
+struct Shard {
+  InternalMutex lock;
+  std::unordered_multimap<uint64_t, uint32_t> by_hash;  // guarded by lock
+  std::vector<std::vector<uintptr_t>> stacks;          // guarded by lock; index = id >> kShardBits
+};
+
+Shard* shards() {
+  static Shard* s = new Shard[kShards];  // never destroyed: used by atexit reports
+  return s;
+}
+
+uint64_t hash_stack(const uintptr_t* pcs, std::size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+  for (std::size_t i = 0; i < n; i++) {
+    h ^= pcs[i];
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+  }
+  return h;
+}
+
+}  // namespace
+
+uint32_t depot_put(const uintptr_t* pcs, std::size_t n) {
+  if (n == 0) return 0;
+  uint64_t h = hash_stack(pcs, n);
+  unsigned si = static_cast<unsigned>(h) & (kShards - 1);
+  Shard& s = shards()[si];
+  std::lock_guard<InternalMutex> l(s.lock);
+  auto range = s.by_hash.equal_range(h);
+  for (auto it = range.first; it != range.second; ++it) {
+    const std::vector<uintptr_t>& st = s.stacks[it->second >> kShardBits];
+    if (st.size() == n && std::equal(st.begin(), st.end(), pcs)) return it->second;
+  }
+  // Index 0 of shard 0 would be id 0: reserve it for the empty stack.
+  if (si == 0 && s.stacks.empty()) s.stacks.emplace_back();
+  uint32_t id = static_cast<uint32_t>(s.stacks.size()) << kShardBits | si;
+  s.stacks.emplace_back(pcs, pcs + n);
+  s.by_hash.emplace(h, id);
+  return id;
+}
+
+std::vector<uintptr_t> depot_get(uint32_t id) {
+  if (id == 0) return {};
+  Shard& s = shards()[id & (kShards - 1)];
+  std::lock_guard<InternalMutex> l(s.lock);
+  std::size_t i = id >> kShardBits;
+  return i < s.stacks.size() ? s.stacks[i] : std::vector<uintptr_t>{};
+}
+
+}  // namespace chansan

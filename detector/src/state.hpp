@@ -1,0 +1,95 @@
+// The detector's run-time state: per-goroutine state (GState), slots, and
+// the process-wide context. detector/DESIGN.md explains the model.
+//
+// Invariants:
+//  - A GState is touched only by its own goroutine while it runs, or by the
+//    one goroutine that acts for it while it is parked (its waker).
+//  - A slot is owned by at most one GState. Its epochs only grow, across
+//    owners: an owner's epochs are [own_start, epoch], and no other owner
+//    ever issues one of them. The slot's trace is written only by its owner
+//    while the owner runs (Slot::state has the running bit set).
+//  - clock[sid] of a slot's owner is what the owner knows of the slot's
+//    *earlier* owners; its own epoch is `epoch`. So a cell (s, e) is ordered
+//    before the owner's next access iff e <= clock[s], or s is its slot and
+//    e >= own_start (its own access). A new owner thus inherits nothing.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "chansan/runtime_hooks.hpp"
+#include "clock.hpp"
+#include "options.hpp"
+#include "shadow.hpp"
+#include "suppressions.hpp"
+#include "sync_map.hpp"
+#include "trace.hpp"
+
+namespace chansan {
+
+struct Slot;
+
+// Lazily allocated on a goroutine's first fence (fences are rare).
+struct FenceState {
+  VectorClock at_release_fence;  // the clock as of the last release fence
+  bool have_release = false;
+  VectorClock pending_acquire;   // clocks seen by relaxed loads since the last acquire fence
+};
+
+struct GState {
+  VectorClock clock;
+  Epoch epoch = 0;        // own current epoch in `sid` (valid while has_slot)
+  Epoch own_start = 0;    // first epoch of this ownership of `sid`
+  Epoch traced_epoch = 0; // last epoch written to the trace
+  Slot* slot = nullptr;   // null: no slot yet, or lost while parked
+  Sid sid = 0;
+  bool bump_pending = false;  // a waker released for us: bump before our next event
+  bool is_thread = false;     // an OS thread's own state, not a goroutine
+  int ignore = 0;             // >0: the detector's own work on this thread
+  uint64_t goid = 0;
+  uint32_t create_stack = 0;  // stack depot id; 0: none (main, threads)
+  // Shadow call stack: return addresses, outermost first.
+  uint32_t depth = 0;
+  uint32_t cap = kInlineFrames;
+  uintptr_t* frames = inline_frames;
+  // Stack bounds and the lowest frame address an instrumented function
+  // reached: the part whose shadow is cleared when the stack is reused.
+  uintptr_t stack_lo = 0, stack_hi = 0, stack_low_water = ~uintptr_t{0};
+  FenceState* fence = nullptr;
+  static constexpr uint32_t kInlineFrames = 40;
+  uintptr_t inline_frames[kInlineFrames];
+};
+
+struct Slot {
+  // Owner GState* with bit 0 set while the owner runs; 0 when free.
+  std::atomic<uintptr_t> state{0};
+  std::atomic<Epoch> epoch_hwm{0};  // highest epoch issued in this slot
+  Trace trace;
+};
+
+struct Context {
+  Options options;
+  Suppressions suppressions;
+  ShadowMap shadow;
+  SyncMap sync;
+  Slot slots[kSlots];
+  std::atomic<bool> fences_used{false};
+  std::atomic<int> reports{0};
+  int log_fd = 2;
+  hooks::StackOwnerFn stack_owner = nullptr;
+};
+
+extern Context* ctx;
+extern std::atomic<bool> initialized;
+
+// The running goroutine's or thread's state; created on first use.
+GState* cur();
+void attach_slot(GState* g);  // slow path: g has no slot
+void bump_epoch(GState* g);   // g runs: start a new epoch (after a release)
+
+// A race between `old` and the current access; slow path.
+void report_race(GState* g, Shadow old, uintptr_t granule, uintptr_t addr, std::size_t size,
+                 bool is_write, bool is_atomic, uintptr_t pc, bool is_free);
+
+}  // namespace chansan
