@@ -103,6 +103,13 @@ void write_all(int fd, const std::string& s) {
 
 }  // namespace
 
+// At exit: waits for a report another thread is still writing (it must not
+// be lost), then keeps any new one from starting. Returns the count.
+int finish_reports() {
+  report_mu.lock();  // never unlocked: the process is ending
+  return ctx->reports.load();
+}
+
 void report_race(GState* g, Shadow old, uintptr_t granule, uintptr_t addr, std::size_t size,
                  bool is_write, bool is_atomic, uintptr_t pc, bool is_free) {
   InternalScope in;

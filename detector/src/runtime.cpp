@@ -76,7 +76,7 @@ void ensure_trace(Slot& s) {
 
 void at_exit_handler() {
   if (!ctx) return;
-  if (ctx->reports.load() > 0) {
+  if (finish_reports() > 0) {
     std::fflush(nullptr);
     _exit(ctx->options.exitcode);
   }

@@ -88,6 +88,9 @@ GState* cur();
 void attach_slot(GState* g);  // slow path: g has no slot
 void bump_epoch(GState* g);   // g runs: start a new epoch (after a release)
 
+// Waits for reports in flight and returns how many were written (at exit).
+int finish_reports();
+
 // A race between `old` and the current access; slow path.
 void report_race(GState* g, Shadow old, uintptr_t granule, uintptr_t addr, std::size_t size,
                  bool is_write, bool is_atomic, uintptr_t pc, bool is_free);

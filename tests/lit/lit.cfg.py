@@ -13,6 +13,13 @@ llvm_bin = config.llvm_tools_dir
 plugin = config.chansan_pass_plugin
 config.substitutions.append(("%opt_chansan", "%s/opt -load-pass-plugin=%s -passes=chansan -S" % (llvm_bin, plugin)))
 config.substitutions.append(("%clangxx_chansan", "%s/clang++ -std=c++20 -fpass-plugin=%s" % (llvm_bin, plugin)))
+# The driver users run (api.md §2); only the plain build tree has it.
+driver = os.path.join(config.chansan_build_dir, "bin", "chansan-clang++")
+if os.path.exists(driver):
+    config.available_features.add("chansan-runtime")
+config.substitutions.append(("%chansan_cxx", driver + " -g -O1"))
+config.substitutions.append(("%plain_cxx", driver + " -fno-chansan -g -O1"))
+config.environment["CSP_MAXPROCS"] = "2"
 config.substitutions.append(("FileCheck", os.path.join(llvm_bin, "FileCheck")))
 config.substitutions.append(("%not", os.path.join(llvm_bin, "not")))
 config.environment["PATH"] = os.pathsep.join([llvm_bin, config.environment.get("PATH", "")])

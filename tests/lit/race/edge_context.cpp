@@ -1,0 +1,37 @@
+// Edge: cancel before a receive that sees done() closed, and before err() reporting it.
+// Built twice: as written (race-free: no report, exit 0) and with -DRACY
+// (the edge removed: a report naming both lines, exit 66).
+// RUN: %chansan_cxx %s -o %t.ok && %t.ok 2>&1 | FileCheck %s --check-prefix=OK
+// RUN: %chansan_cxx -DRACY %s -o %t.racy
+// RUN: %t.racy > %t.log 2>&1; test $? = 66
+// RUN: FileCheck %s --check-prefix=RACE < %t.log
+// OK-NOT: WARNING: chansan
+// OK: done
+// RACE: WARNING: chansan: data race
+// RACE: SUMMARY: chansan: data race {{.*}}edge_context.cpp:{{[0-9]+}} in
+#include <csp/csp.hpp>
+#include <cstdio>
+
+int reason;
+
+int main() {
+  auto [ctx, cancel] = csp::with_cancel(csp::background());
+  csp::wait_group wg;
+  wg.add(1);
+  csp::go([&, ctx = ctx] {
+    ctx.done().recv();  // returns once cancelled
+    volatile int v = reason;
+    (void)v;
+    wg.done();
+  });
+  csp::sleep(std::chrono::milliseconds(5));
+#ifndef RACY
+  reason = 1;
+#endif
+  cancel();
+#ifdef RACY
+  reason = 1;  // after cancel: unordered with the goroutine's read
+#endif
+  wg.wait();
+  std::printf("done\n");
+}

@@ -1,0 +1,36 @@
+// Edge: unlock before the next lock.
+// Built twice: as written (race-free: no report, exit 0) and with -DRACY
+// (the edge removed: a report naming both lines, exit 66).
+// RUN: %chansan_cxx %s -o %t.ok && %t.ok 2>&1 | FileCheck %s --check-prefix=OK
+// RUN: %chansan_cxx -DRACY %s -o %t.racy
+// RUN: %t.racy > %t.log 2>&1; test $? = 66
+// RUN: FileCheck %s --check-prefix=RACE < %t.log
+// OK-NOT: WARNING: chansan
+// OK: done
+// RACE: WARNING: chansan: data race
+// RACE: SUMMARY: chansan: data race {{.*}}edge_mutex.cpp:{{[0-9]+}} in
+#include <csp/csp.hpp>
+#include <cstdio>
+
+int x;
+csp::mutex mu;
+
+void add() {
+#ifndef RACY
+  std::lock_guard<csp::mutex> l(mu);
+#endif
+  x++;
+}
+
+int main() {
+  csp::wait_group wg;
+  for (int i = 0; i < 4; i++) {
+    wg.add(1);
+    csp::go([&] {
+      add();
+      wg.done();
+    });
+  }
+  wg.wait();
+  std::printf("x=%d\ndone\n", x);
+}
