@@ -4,6 +4,8 @@
 #include <cxxabi.h>
 #include <dlfcn.h>
 #include <elf.h>
+#include <fcntl.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -48,27 +50,66 @@ std::string demangle(const char* name) {
   return s;
 }
 
-// Runs llvm-symbolizer over `queries` (lines of input) for one module and
-// returns its output split into per-query blocks of lines.
+// One llvm-symbolizer process per module, kept for the life of the
+// process (reports are written under the report lock, so one at a time):
+// a query is a line on its stdin; the answer is lines up to a blank line.
+struct Symbolizer {
+  pid_t pid = -1;
+  std::FILE* in = nullptr;   // to the tool
+  std::FILE* out = nullptr;  // from the tool
+};
+
+Symbolizer* start_symbolizer(const std::string& tool, const std::string& module) {
+  int to_child[2], from_child[2];
+  if (pipe2(to_child, O_CLOEXEC) != 0) return nullptr;
+  if (pipe2(from_child, O_CLOEXEC) != 0) {
+    close(to_child[0]);
+    close(to_child[1]);
+    return nullptr;
+  }
+  std::string obj = "--obj=" + module;
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(to_child[0], 0);
+    dup2(from_child[1], 1);
+    int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0) dup2(devnull, 2);
+    const char* argv[] = {tool.c_str(), "--demangle", "--inlining=true", obj.c_str(), nullptr};
+    execv(tool.c_str(), const_cast<char* const*>(argv));
+    _exit(127);
+  }
+  close(to_child[0]);
+  close(from_child[1]);
+  if (pid < 0) {
+    close(to_child[1]);
+    close(from_child[0]);
+    return nullptr;
+  }
+  auto* s = new Symbolizer;
+  s->pid = pid;
+  s->in = fdopen(to_child[1], "w");
+  s->out = fdopen(from_child[0], "r");
+  return s;
+}
+
+// The answers to `queries` for one module, as per-query blocks of lines.
 std::vector<std::vector<std::string>> run_symbolizer(const std::string& tool,
                                                      const std::string& module,
                                                      const std::vector<std::string>& queries) {
+  static std::map<std::string, Symbolizer*> tools;
   std::vector<std::vector<std::string>> out(queries.size());
-  std::string cmd = tool + " --demangle --inlining=true --obj='" + module + "'";
-  for (const std::string& q : queries) cmd += " '" + q + "'";
-  cmd += " 2>/dev/null";
-  std::FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char line[4096];
-  std::size_t i = 0;
-  while (i < queries.size() && std::fgets(line, sizeof line, p)) {
-    if (line[0] == '\n') {
-      i++;
-      continue;
+  Symbolizer*& s = tools[module];
+  if (!s) s = start_symbolizer(tool, module);
+  if (!s || !s->in || !s->out) return out;
+  for (std::size_t i = 0; i < queries.size(); i++) {
+    std::fprintf(s->in, "%s\n", queries[i].c_str());
+    std::fflush(s->in);
+    char line[4096];
+    while (std::fgets(line, sizeof line, s->out)) {
+      if (line[0] == '\n') break;
+      out[i].emplace_back(line, strcspn(line, "\n"));
     }
-    out[i].emplace_back(line, strcspn(line, "\n"));
   }
-  pclose(p);
   return out;
 }
 
@@ -90,11 +131,18 @@ Frame parse_frame(const std::string& function, const std::string& location) {
 }  // namespace
 
 std::vector<Frame> symbolize_stack(const std::vector<uintptr_t>& pcs) {
+  static std::map<uintptr_t, std::vector<Frame>> cache;
   std::vector<std::vector<Frame>> per_pc(pcs.size());
   std::map<std::string, std::vector<std::size_t>> by_module;
   std::vector<Module> mods(pcs.size());
-  for (std::size_t i = 0; i < pcs.size(); i++)
+  for (std::size_t i = 0; i < pcs.size(); i++) {
+    auto hit = cache.find(pcs[i]);
+    if (hit != cache.end()) {
+      per_pc[i] = hit->second;
+      continue;
+    }
     if (pcs[i] && module_of(pcs[i] - 1, mods[i])) by_module[mods[i].path].push_back(i);
+  }
   std::string tool = symbolizer_path();
   if (!tool.empty()) {
     for (auto& [path, idx] : by_module) {
@@ -109,6 +157,7 @@ std::vector<Frame> symbolize_stack(const std::vector<uintptr_t>& pcs) {
         const auto& lines = blocks[k];
         for (std::size_t j = 0; j + 1 < lines.size(); j += 2)
           if (lines[j] != "??") per_pc[idx[k]].push_back(parse_frame(lines[j], lines[j + 1]));
+        cache[pcs[idx[k]]] = per_pc[idx[k]];
       }
     }
   }

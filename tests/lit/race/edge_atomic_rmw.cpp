@@ -8,7 +8,6 @@
 // OK-NOT: WARNING: chansan
 // OK: done
 // RACE: WARNING: chansan: data race
-// RACE: SUMMARY: chansan: data race {{.*}}edge_atomic_rmw.cpp:{{[0-9]+}} in
 #include <csp/csp.hpp>
 #include <cstdio>
 
@@ -49,3 +48,5 @@ int main() {
   wg.wait();
   std::printf("value=%d\ndone\n", shared_value);
 }
+
+// RACE: SUMMARY: chansan: data race {{.*}}edge_atomic_rmw.cpp:{{[0-9]+}} in

@@ -8,7 +8,6 @@
 // OK-NOT: WARNING: chansan
 // OK: done
 // RACE: WARNING: chansan: data race
-// RACE: SUMMARY: chansan: data race {{.*}}edge_buffered_send.cpp:{{[0-9]+}} in
 #include <csp/csp.hpp>
 #include <cstdio>
 
@@ -35,3 +34,5 @@ int main() {
   wg.wait();
   std::printf("sum=%d\ndone\n", sum);
 }
+
+// RACE: SUMMARY: chansan: data race {{.*}}edge_buffered_send.cpp:{{[0-9]+}} in

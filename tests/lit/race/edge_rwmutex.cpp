@@ -8,7 +8,6 @@
 // OK-NOT: WARNING: chansan
 // OK: done
 // RACE: WARNING: chansan: data race
-// RACE: SUMMARY: chansan: data race {{.*}}edge_rwmutex.cpp:{{[0-9]+}} in
 #include <csp/csp.hpp>
 #include <cstdio>
 
@@ -45,3 +44,5 @@ int main() {
   rw.unlock();
   std::printf("x=%d\ndone\n", x);
 }
+
+// RACE: SUMMARY: chansan: data race {{.*}}edge_rwmutex.cpp:{{[0-9]+}} in

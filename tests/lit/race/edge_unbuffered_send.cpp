@@ -8,7 +8,6 @@
 // OK-NOT: WARNING: chansan
 // OK: done
 // RACE: WARNING: chansan: data race
-// RACE: SUMMARY: chansan: data race {{.*}}edge_unbuffered_send.cpp:{{[0-9]+}} in
 #include <csp/csp.hpp>
 #include <cstdio>
 
@@ -30,3 +29,5 @@ int main() {
   csp::sleep(std::chrono::milliseconds(20));
   std::printf("done\n");
 }
+
+// RACE: SUMMARY: chansan: data race {{.*}}edge_unbuffered_send.cpp:{{[0-9]+}} in

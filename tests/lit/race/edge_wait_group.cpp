@@ -8,7 +8,6 @@
 // OK-NOT: WARNING: chansan
 // OK: done
 // RACE: WARNING: chansan: data race
-// RACE: SUMMARY: chansan: data race {{.*}}edge_wait_group.cpp:{{[0-9]+}} in
 #include <csp/csp.hpp>
 #include <cstdio>
 
@@ -32,3 +31,5 @@ int main() {
   csp::sleep(std::chrono::milliseconds(20));
   std::printf("sum=%d\ndone\n", sum);
 }
+
+// RACE: SUMMARY: chansan: data race {{.*}}edge_wait_group.cpp:{{[0-9]+}} in
