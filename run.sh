@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/deps.sh
 scripts/build.sh build
-for s in build/bin/sample_*; do
+for s in build/bin/sample_* build/bin/bug_racy_counter; do
   echo "=== $(basename "$s")"
   "$s" || echo "(exit code $?)"
 done

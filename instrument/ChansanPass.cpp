@@ -35,6 +35,7 @@
 #include "llvm/Transforms/Utils/EscapeEnumerator.h"
 
 #include <cstdlib>
+#include <string>
 
 using namespace llvm;
 
@@ -158,15 +159,33 @@ bool Instrumenter::is_csp_runtime(const Function& f) const { return is_csp_name(
 
 // Whether an instruction is the csp runtime's code. After inlining, a csp
 // function (a goroutine's trampoline) may hold the user's lambda, and a user
-// function may hold csp code: the innermost scope of the instruction's debug
-// location says which function the code was written in. Without debug
+// function may hold csp code (a channel handle's reference count). The
+// instruction's debug location says where its code was written: walking out
+// from the innermost inlined frame, standard-library frames are passed over
+// (std::atomic inside csp's handle is csp's; std::invoke of the user's
+// lambda is the user's), and the first frame in csp (by mangled name or by
+// its header under include/csp/) or in user code decides. Without debug
 // info, the enclosing function decides.
+enum class Origin { csp, library, user, unknown };
+
+Origin origin_of(const DISubprogram* sp) {
+  if (!sp) return Origin::unknown;
+  if (is_csp_name(sp->getLinkageName())) return Origin::csp;
+  std::string path = (sp->getDirectory() + "/" + sp->getFilename()).str();
+  if (path.find("/include/csp/") != std::string::npos) return Origin::csp;
+  if (path.find("/include/c++/") != std::string::npos) return Origin::library;
+  return Origin::user;
+}
+
 bool from_csp_runtime(const Instruction& i, bool function_is_csp) {
-  if (const DILocation* loc = i.getDebugLoc().get())
-    if (const DISubprogram* sp = loc->getScope()->getSubprogram()) {
-      StringRef n = sp->getLinkageName();
-      if (!n.empty()) return is_csp_name(n);
+  for (const DILocation* loc = i.getDebugLoc().get(); loc; loc = loc->getInlinedAt()) {
+    switch (origin_of(loc->getScope()->getSubprogram())) {
+      case Origin::csp: return true;
+      case Origin::user: return false;
+      case Origin::library:
+      case Origin::unknown: break;
     }
+  }
   return function_is_csp;
 }
 

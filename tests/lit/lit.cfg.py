@@ -6,6 +6,7 @@ import lit.formats
 config.name = "chansan"
 config.test_format = lit.formats.ShTest(execute_external=True)
 config.suffixes = [".ll", ".cpp"]
+config.excludes = ["Inputs"]  # programs that tests include or compile, not tests
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.chansan_build_dir, "tests", "lit")
 
