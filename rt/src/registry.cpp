@@ -83,7 +83,12 @@ G* make_thread_g(G** tls_slot) {
     r.thread_gs = g;
   }
   *tls_slot = g;
-  fiber_hooks::adopt_thread(g);  // a detector's state for this thread is this G's
+#if defined(CSP_HB_CHANSAN)
+  // The detector acts for this G when another thread wakes it: the state
+  // must be this thread's own. (TSan keeps the lazy default: switching TSan
+  // to the fiber of a thread that runs elsewhere is not allowed.)
+  fiber_hooks::adopt_thread(g);
+#endif
   return g;
 }
 
