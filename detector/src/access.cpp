@@ -6,10 +6,11 @@
 // compared with each stored cell; a cell races with it iff their bytes
 // overlap, one is a write, not both atomic, and the cell's (slot, epoch) is
 // neither the accessor's own (same slot, epoch >= own_start) nor covered by
-// its clock. The access is then stored over, in order of preference, an own
-// cell it subsumes, an empty cell, a cell ordered before it that it
-// subsumes, or a pseudo-random one (which may forget an old access: a
-// missed race, never a false one).
+// its clock. The access is then merged into an own cell of this epoch and
+// kind, or stored over, in order of preference, an own cell it subsumes, an
+// empty cell, a cell ordered before it that it subsumes, any cell ordered
+// before it, or a pseudo-random one (forgetting an old access can miss a
+// race, never invent one).
 #include <cstring>
 #include <mutex>
 
@@ -30,32 +31,56 @@ inline bool subsumes(Shadow cur, Shadow old) {
          old.is_atomic() == cur.is_atomic();
 }
 
-// [addr, addr + size) lies within one granule.
-inline void check_granule(GState* g, uintptr_t addr, std::size_t size, bool is_write,
-                          bool is_atomic, uintptr_t pc, uintptr_t full_addr, std::size_t full_size,
-                          bool is_free) {
-  const Shadow cur = Shadow::access(g->sid, g->epoch, addr, size, !is_write, is_atomic);
-  std::atomic<uint64_t>* cells = ctx->shadow.cells(addr);
-  const uint64_t craw = cur.raw();
-  uint64_t raw[kShadowCells];
+constexpr uint64_t kCellStamp = ((uint64_t{1} << 40) - 1) << 8;  // slot and epoch bits
+constexpr uint64_t kCellRead = uint64_t{1} << 48;
+constexpr uint64_t kCellAtomic = uint64_t{1} << 49;
+
+// Earlier accesses of this goroutine in this epoch (same slot and epoch)
+// that together cover `cur`: all its bytes, each by an access at least as
+// strong (a write covers a read), equally atomic. Whatever races with `cur`
+// races with one of them and was, or will be, found against it: `cur` needs
+// no check, no trace event and no store (TSan's ContainsSameAccess, widened
+// to two cells). An empty cell never matches: epochs start at 1.
+inline uint64_t covering_bytes(uint64_t cell, uint64_t cur) {
+  const bool same = ((cell ^ cur) & (kCellStamp | kCellAtomic)) == 0 &&
+                    (!(cell & kCellRead) || (cur & kCellRead));
+  return same ? (cell & 0xff) : 0;
+}
+
+inline bool covered(const std::atomic<uint64_t>* cells, uint64_t cur) {
+  static_assert(kShadowCells == 2, "unrolled for two cells");
+  const uint64_t bytes = cur & 0xff;
+  const uint64_t have = covering_bytes(cells[0].load(std::memory_order_relaxed), cur) |
+                        covering_bytes(cells[1].load(std::memory_order_relaxed), cur);
+  return (have & bytes) == bytes;
+}
+
+// The full check of one granule against `craw` (which no cell covers), and
+// the store of it.
+__attribute__((noinline)) void check_and_store(GState* g, std::atomic<uint64_t>* cells, uint64_t craw,
+                                               uintptr_t addr, bool is_write, bool is_atomic,
+                                               uintptr_t pc, uintptr_t full_addr,
+                                               std::size_t full_size, bool is_free) {
+  const Shadow cur = Shadow::from_raw(craw);
+  int own = -1, empty = -1, dominated = -1, merge = -1, ordered_before = -1;
   for (int i = 0; i < kShadowCells; i++) {
-    raw[i] = cells[i].load(std::memory_order_relaxed);
-    if (raw[i] == craw) return;  // the same access again: checked then
-  }
-  int own = -1, empty = -1, dominated = -1;
-  for (int i = 0; i < kShadowCells; i++) {
-    if (raw[i] == 0) {
+    const uint64_t raw = cells[i].load(std::memory_order_relaxed);
+    if (raw == 0) {
       if (empty < 0) empty = i;
       continue;
     }
-    const Shadow old = Shadow::from_raw(raw[i]);
+    const Shadow old = Shadow::from_raw(raw);
     if (old.sid() == g->sid && old.epoch() >= g->own_start) {
       if (own < 0 && subsumes(cur, old)) own = i;
+      // The same kind of access in this epoch: one cell can hold both (a
+      // race with either byte range is a race with the union).
+      if (merge < 0 && ((raw ^ craw) & ~uint64_t{0xff}) == 0) merge = i;
       continue;
     }
     const bool ordered = old.epoch() <= g->clock.get(old.sid());
     if (ordered) {
       if (dominated < 0 && subsumes(cur, old)) dominated = i;
+      if (ordered_before < 0) ordered_before = i;
       continue;
     }
     if ((old.mask() & cur.mask()) == 0) continue;
@@ -64,26 +89,17 @@ inline void check_granule(GState* g, uintptr_t addr, std::size_t size, bool is_w
     report_race(g, old, addr & ~(kGranule - 1), full_addr, full_size, is_write, is_atomic, pc,
                 is_free);
   }
+  if (merge >= 0) {
+    cells[merge].store(cells[merge].load(std::memory_order_relaxed) | (craw & 0xff),
+                       std::memory_order_relaxed);
+    return;
+  }
   int idx = own >= 0 ? own
             : empty >= 0 ? empty
             : dominated >= 0 ? dominated
+            : ordered_before >= 0 ? ordered_before
             : static_cast<int>((addr >> 3 ^ g->epoch) & (kShadowCells - 1));
   cells[idx].store(craw, std::memory_order_relaxed);
-}
-
-inline void note_stack_depth(GState* g, uintptr_t addr);
-inline void access_range(GState* g, uintptr_t addr, std::size_t size, bool is_write,
-                         bool is_atomic, uintptr_t pc, bool is_free = false) {
-  if (size == 0) return;
-  note_stack_depth(g, addr);
-  trace_put(g, ev_access(pc, addr, size, is_write, is_atomic, is_free));
-  uintptr_t a = addr, end = addr + size;
-  while (a < end) {
-    uintptr_t granule_end = (a | (kGranule - 1)) + 1;
-    uintptr_t stop = end < granule_end ? end : granule_end;
-    check_granule(g, a, stop - a, is_write, is_atomic, pc, addr, size, is_free);
-    a = stop;
-  }
 }
 
 // An access to the goroutine's own stack lowers the mark down to which its
@@ -93,16 +109,90 @@ inline void note_stack_depth(GState* g, uintptr_t addr) {
     g->stack_low_water = addr;
 }
 
-inline void access(uintptr_t addr, std::size_t size, bool is_write, uintptr_t pc) {
+// One granule of an access ([addr, addr + size) lies within it). The trace
+// event (one per access, for all its granules) is written before the first
+// granule that needs the full check.
+inline void granule_access(GState* g, uintptr_t addr, std::size_t size, bool is_write,
+                           bool is_atomic, uintptr_t pc, uintptr_t full_addr, std::size_t full_size,
+                           bool is_free, bool& traced) {
+  const uint64_t cur = g->stamp | Shadow::byte_mask(addr, size) | (is_write ? 0 : kCellRead) |
+                       (is_atomic ? kCellAtomic : 0);
+  std::atomic<uint64_t>* cells = shadow_cells(addr);
+  if (!is_free && covered(cells, cur)) return;
+  if (!traced) {
+    note_stack_depth(g, full_addr);
+    trace_put(g, ev_access(pc, full_addr, full_size, is_write, is_atomic, is_free));
+    traced = true;
+  }
+  check_and_store(g, cells, cur, addr, is_write, is_atomic, pc, full_addr, full_size, is_free);
+}
+
+inline void access_range(GState* g, uintptr_t addr, std::size_t size, bool is_write,
+                         bool is_atomic, uintptr_t pc, bool is_free = false) {
+  if (size == 0) return;
+  bool traced = false;
+  uintptr_t a = addr, end = addr + size;
+  while (a < end) {
+    uintptr_t granule_end = (a | (kGranule - 1)) + 1;
+    uintptr_t stop = end < granule_end ? end : granule_end;
+    granule_access(g, a, stop - a, is_write, is_atomic, pc, addr, size, is_free, traced);
+    a = stop;
+  }
+}
+
+__attribute__((always_inline)) inline void access(uintptr_t addr, std::size_t size, bool is_write,
+                                                  uintptr_t pc) {
   GState* g = ready_state();
   if (!g) return;
-  note_stack_depth(g, addr);
+  bool traced = false;
   if ((addr & (kGranule - 1)) + size <= kGranule) {
-    trace_put(g, ev_access(pc, addr, size, is_write, false, false));
-    check_granule(g, addr, size, is_write, false, pc, addr, size, false);
+    granule_access(g, addr, size, is_write, false, pc, addr, size, false, traced);
+  } else if (size == 16 && (addr & (kGranule - 1)) == 0) {  // a vector: two whole granules
+    granule_access(g, addr, 8, is_write, false, pc, addr, 16, false, traced);
+    granule_access(g, addr + 8, 8, is_write, false, pc, addr, 16, false, traced);
   } else {
     access_range(g, addr, size, is_write, false, pc);
   }
+}
+
+// Off the hot path: the trace event and the full check of one granule.
+__attribute__((noinline)) void slow_granule(GState* g, std::atomic<uint64_t>* cells, uint64_t cur,
+                                            uintptr_t addr, unsigned size, bool is_write,
+                                            uintptr_t pc) {
+  note_stack_depth(g, addr);
+  trace_put(g, ev_access(pc, addr, size, is_write, false, false));
+  check_and_store(g, cells, cur, addr, is_write, false, pc, addr, size, false);
+}
+
+__attribute__((noinline)) void slow_access(uintptr_t addr, unsigned size, bool is_write,
+                                           uintptr_t pc) {
+  access(addr, size, is_write, pc);
+}
+
+// The hot path of a plain access of N bytes: the current state, the cells,
+// and the common case that an access of this goroutine in this epoch
+// already covers it. Everything else is out of line.
+template <unsigned N, bool kWrite>
+__attribute__((always_inline)) inline void plain_access(uintptr_t addr, uintptr_t pc) {
+  GState* g = tls_cur;
+  if (__builtin_expect(g != nullptr && g->slot != nullptr, 1)) {
+    if constexpr (N < 16) {
+      if (__builtin_expect((addr & (kGranule - 1)) + N <= kGranule, 1)) {
+        const uint64_t cur = g->stamp | (uint64_t{(1u << N) - 1} << (addr & (kGranule - 1))) |
+                             (kWrite ? 0 : kCellRead);
+        std::atomic<uint64_t>* cells = shadow_cells(addr);
+        if (__builtin_expect(covered(cells, cur), 1)) return;
+        return slow_granule(g, cells, cur, addr, N, kWrite, pc);
+      }
+    } else {
+      if (__builtin_expect((addr & 15) == 0, 1)) {  // two granules of one region
+        const uint64_t cur = g->stamp | 0xff | (kWrite ? 0 : kCellRead);
+        std::atomic<uint64_t>* cells = shadow_cells(addr);
+        if (__builtin_expect(covered(cells, cur) && covered(cells + kShadowCells, cur), 1)) return;
+      }
+    }
+  }
+  return slow_access(addr, N, kWrite, pc);
 }
 
 inline bool mo_acquires(int mo) { return mo == 1 || mo == 2 || mo == 4 || mo == 5; }
@@ -177,8 +267,8 @@ using namespace chansan;
 extern "C" {
 
 #define CHANSAN_ACCESS(N)                                                                        \
-  void __chansan_read##N(void* a) { access(reinterpret_cast<uintptr_t>(a), N, false, CS_PC); }   \
-  void __chansan_write##N(void* a) { access(reinterpret_cast<uintptr_t>(a), N, true, CS_PC); }
+  void __chansan_read##N(void* a) { plain_access<N, false>(reinterpret_cast<uintptr_t>(a), CS_PC); } \
+  void __chansan_write##N(void* a) { plain_access<N, true>(reinterpret_cast<uintptr_t>(a), CS_PC); }
 CHANSAN_ACCESS(1)
 CHANSAN_ACCESS(2)
 CHANSAN_ACCESS(4)
@@ -187,10 +277,10 @@ CHANSAN_ACCESS(16)
 #undef CHANSAN_ACCESS
 #define CHANSAN_UNALIGNED(N)                                                                     \
   void __chansan_unaligned_read##N(void* a) {                                                    \
-    access(reinterpret_cast<uintptr_t>(a), N, false, CS_PC);                                     \
+    plain_access<N, false>(reinterpret_cast<uintptr_t>(a), CS_PC);                               \
   }                                                                                              \
   void __chansan_unaligned_write##N(void* a) {                                                   \
-    access(reinterpret_cast<uintptr_t>(a), N, true, CS_PC);                                      \
+    plain_access<N, true>(reinterpret_cast<uintptr_t>(a), CS_PC);                                \
   }
 CHANSAN_UNALIGNED(2)
 CHANSAN_UNALIGNED(4)

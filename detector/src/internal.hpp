@@ -9,10 +9,10 @@
 
 namespace chansan {
 
-extern thread_local GState* tls_cur;
+extern __thread GState* tls_cur;
 // >0 while this thread runs detector code that may allocate: interceptors
 // then pass straight through (no shadow work, no recursion into locks).
-extern thread_local int tls_internal;
+extern __thread int tls_internal;
 
 struct InternalScope {
   InternalScope() { tls_internal++; }
@@ -33,13 +33,21 @@ uint64_t thread_stack_owner(uintptr_t addr);
 // A free of [addr, addr + size), checked as a write.
 void free_access(GState* g, uintptr_t addr, std::size_t size, uintptr_t pc);
 
+// The shadow cells of addr's granule: ctx->shadow.cells() without the
+// loads of ctx (the table's address is cached at start-up).
+extern std::atomic<std::atomic<uint64_t>*>* g_shadow_top;
+inline std::atomic<uint64_t>* shadow_cells(uintptr_t addr) {
+  std::atomic<uint64_t>* region = g_shadow_top[addr >> ShadowMap::kRegionShift].load(std::memory_order_acquire);
+  if (__builtin_expect(region == nullptr, 0)) return ctx->shadow.cells(addr);
+  return region + (addr & (ShadowMap::kRegionBytes - 1)) / kGranule * kShadowCells;
+}
+
 // Appends one event to the running owner's slot trace.
 inline void trace_put(GState* g, Event e) {
-  Trace& t = g->slot->trace;
-  uint64_t p = t.pos.load(std::memory_order_relaxed);
+  uint64_t p = g->trace_pos->load(std::memory_order_relaxed);
   if (__builtin_expect((p & (Trace::kPartEvents - 1)) == 0, 0)) p = trace_part_start(g, p);
-  t.events[p & t.mask] = e;
-  t.pos.store(p + 1, std::memory_order_release);
+  g->trace_events[p & g->trace_mask] = e;
+  g->trace_pos->store(p + 1, std::memory_order_release);
 }
 
 // The current state, ready to record events (it owns a slot); null while

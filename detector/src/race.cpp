@@ -151,7 +151,8 @@ void report_race(GState* g, Shadow old, uintptr_t granule, uintptr_t addr, std::
   } else {
     r.previous.stack_lost = true;
     uint64_t goid = 0;
-    if (restore_owner(ctx->slots[old.sid()].trace, old.epoch(), goid, prev_create))
+    if (ctx->slots[old.sid()].owner_at(old.epoch(), goid, prev_create) ||
+        restore_owner(ctx->slots[old.sid()].trace, old.epoch(), goid, prev_create))
       r.previous.goroutine = goid;
   }
   add_goroutine(r, g->goid, g->create_stack);

@@ -26,9 +26,10 @@ extern "C" void __libc_free(void*);
 namespace chansan {
 
 Context* ctx = nullptr;
+std::atomic<std::atomic<uint64_t>*>* g_shadow_top = nullptr;
 std::atomic<bool> initialized{false};
-thread_local GState* tls_cur = nullptr;
-thread_local int tls_internal = 0;
+__thread GState* tls_cur = nullptr;
+__thread int tls_internal = 0;
 
 namespace {
 
@@ -118,6 +119,7 @@ __attribute__((constructor(101))) void init() {
   if (initialized.load()) return;
   InternalScope in;
   ctx = new Context();
+  g_shadow_top = ctx->shadow.top();
   const char* spec = std::getenv("CHANSAN_OPTIONS");
   std::string error;
   if (spec && !parse_options(spec, ctx->options, error)) die(error);
@@ -234,16 +236,40 @@ void attach_slot(GState* g) {
   g->epoch = start;
   g->traced_epoch = start;
   g->bump_pending = false;
+  g->stamp = uint64_t{g->sid} << 8 | uint64_t{start} << 16;
+  g->trace_events = s.trace.events;
+  g->trace_mask = s.trace.mask;
+  g->trace_pos = &s.trace.pos;
   s.epoch_hwm.store(start, std::memory_order_relaxed);
+  {
+    uint32_t n = s.journal_n.load(std::memory_order_relaxed);
+    s.journal[n % Slot::kJournal] = {start, g->create_stack, g->goid};
+    s.journal_n.store(n + 1, std::memory_order_release);
+  }
   uint64_t p = s.trace.pos.load(std::memory_order_relaxed);
   trace_header(g, s.trace, p);
   s.trace.pos.store(p, std::memory_order_release);
+}
+
+bool Slot::owner_at(Epoch e, uint64_t& goid, uint32_t& create_stack) const {
+  uint32_t n = journal_n.load(std::memory_order_acquire);
+  uint32_t kept = n < kJournal ? n : kJournal;
+  for (uint32_t k = 1; k <= kept; k++) {  // newest first
+    const Owner& o = journal[(n - k) % kJournal];
+    if (o.start <= e) {
+      goid = o.goid;
+      create_stack = o.create_stack;
+      return true;
+    }
+  }
+  return false;
 }
 
 void bump_epoch(GState* g) {
   if (!g->slot) return;
   if (__builtin_expect(g->epoch == kEpochLast - 1, 0)) die("epoch space of a slot exhausted");
   g->epoch++;
+  g->stamp = uint64_t{g->sid} << 8 | uint64_t{g->epoch} << 16;
   g->slot->epoch_hwm.store(g->epoch, std::memory_order_relaxed);
   trace_put(g, ev_epoch(g->epoch));
   g->traced_epoch = g->epoch;

@@ -25,7 +25,11 @@
 namespace chansan {
 
 constexpr std::size_t kGranule = 8;
-constexpr int kShadowCells = 4;
+// Two cells, 16 bytes of shadow per 8 bytes of memory: as much as
+// ThreadSanitizer's four 4-byte cells (the RSS target is TSan's). Eviction
+// prefers cells ordered before the new access (access.cpp), so what is lost
+// is rarely a candidate for a race.
+constexpr int kShadowCells = 2;
 
 // One recorded access, bit-packed:
 //   bits 0-7 byte mask within the granule, 8-15 slot, 16-47 epoch,
@@ -102,6 +106,10 @@ class ShadowMap {
   // (memory freed or reused). Whole granules: forgetting a neighbour's
   // access can only miss a race, never invent one.
   void clear(uintptr_t addr, std::size_t size);
+
+  // The top-level table, for a caller that caches it (the detector's hot
+  // path); a null entry is mapped by cells().
+  std::atomic<std::atomic<uint64_t>*>* top() const { return top_; }
 
   std::size_t regions_mapped() const { return regions_.load(std::memory_order_relaxed); }
 

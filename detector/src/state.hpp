@@ -38,11 +38,16 @@ struct FenceState {
 };
 
 struct GState {
+  // Hot fields first: what every access reads.
+  Slot* slot = nullptr;   // null: no slot yet, or lost while parked
+  uint64_t stamp = 0;     // sid << 8 | epoch << 16: the slot and epoch bits of a shadow cell
+  Event* trace_events = nullptr;           // the slot's trace (cached)
+  uint64_t trace_mask = 0;
+  std::atomic<uint64_t>* trace_pos = nullptr;
   VectorClock clock;
   Epoch epoch = 0;        // own current epoch in `sid` (valid while has_slot)
   Epoch own_start = 0;    // first epoch of this ownership of `sid`
   Epoch traced_epoch = 0; // last epoch written to the trace
-  Slot* slot = nullptr;   // null: no slot yet, or lost while parked
   Sid sid = 0;
   bool bump_pending = false;  // a waker released for us: bump before our next event
   bool is_thread = false;     // an OS thread's own state, not a goroutine
@@ -61,11 +66,25 @@ struct GState {
   uintptr_t inline_frames[kInlineFrames];
 };
 
-struct Slot {
+// One cache line per slot: each running owner writes its trace position on
+// every access, and neighbours must not share the line.
+struct alignas(64) Slot {
   // Owner GState* with bit 0 set while the owner runs; 0 when free.
   std::atomic<uintptr_t> state{0};
   std::atomic<Epoch> epoch_hwm{0};  // highest epoch issued in this slot
   Trace trace;
+  // The slot's last kJournal owners, from the epoch each started at: who
+  // made an access whose events the trace no longer holds (TSan's slot
+  // journal). Written by each new owner at attach.
+  static constexpr uint32_t kJournal = 64;
+  struct Owner {
+    Epoch start;
+    uint32_t create_stack;
+    uint64_t goid;
+  };
+  Owner journal[kJournal];
+  std::atomic<uint32_t> journal_n{0};
+  bool owner_at(Epoch e, uint64_t& goid, uint32_t& create_stack) const;
 };
 
 struct Context {

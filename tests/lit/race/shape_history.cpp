@@ -8,7 +8,7 @@
 // RUN: FileCheck %s --check-prefix=LOST < %t.lost
 // KEPT: WARNING: chansan: data race
 // KEPT: Previous write of size 4
-// KEPT-NEXT: #0 early_write() {{.*}}shape_history.cpp:30
+// KEPT-NEXT: #0 early_write() {{.*}}shape_history.cpp:36
 // LOST: WARNING: chansan: data race
 // LOST: Previous write of size 4 at {{.*}} by goroutine 2:
 // LOST-NEXT: [stack of this earlier access is beyond the history kept; see history_size]
@@ -21,9 +21,15 @@ int x;
 int scratch[1024];
 std::atomic<int> finished;
 
+csp::mutex private_mu;  // only the goroutine takes it: no edge to main
+
 __attribute__((noinline)) void busy(int rounds) {
-  for (int r = 0; r < rounds; r++)
-    for (int i = 0; i < 1024; i++) scratch[i] += i;  // two events each
+  for (int r = 0; r < rounds; r++) {
+    // Each round in a new epoch (an unlock ends one), so its accesses are
+    // new to the history: two events per element.
+    std::lock_guard<csp::mutex> l(private_mu);
+    for (int i = 0; i < 1024; i++) scratch[i] += i;
+  }
 }
 
 __attribute__((noinline)) void early_write() {

@@ -64,10 +64,10 @@ TEST_CASE("the shadow map gives each granule its own cells and clears them", "[s
   REQUIRE(map.cells(base + 8) == map.cells(base) + kShadowCells);       // next granule
   auto global = reinterpret_cast<uintptr_t>(&map);
   REQUIRE(map.cells(global) != map.cells(base));
-  map.cells(base + 8)[2].store(Shadow::access(1, 1, base + 8, 8, false, false).raw());
+  map.cells(base + 8)[kShadowCells - 1].store(Shadow::access(1, 1, base + 8, 8, false, false).raw());
   map.cells(base + 64)[0].store(123);
   map.clear(base + 8, 8);
-  REQUIRE(map.cells(base + 8)[2].load() == 0);
+  REQUIRE(map.cells(base + 8)[kShadowCells - 1].load() == 0);
   REQUIRE(map.cells(base + 64)[0].load() == 123);  // outside the cleared range
   map.clear(base, 1 << 16);
   REQUIRE(map.cells(base + 64)[0].load() == 0);
