@@ -159,6 +159,7 @@ __attribute__((always_inline)) inline void access(uintptr_t addr, std::size_t si
 __attribute__((noinline)) void slow_granule(GState* g, std::atomic<uint64_t>* cells, uint64_t cur,
                                             uintptr_t addr, unsigned size, bool is_write,
                                             uintptr_t pc) {
+  if (addr - g->private_lo < g->stack_hi - g->private_lo) return;  // its own closure
   note_stack_depth(g, addr);
   trace_put(g, ev_access(pc, addr, size, is_write, false, false));
   check_and_store(g, cells, cur, addr, is_write, false, pc, addr, size, false);

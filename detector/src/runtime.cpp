@@ -166,6 +166,7 @@ GState* make_thread_state(uint64_t goid) {
     g->stack_lo = reinterpret_cast<uintptr_t>(lo);
     g->stack_hi = g->stack_lo + size;
   }
+  g->private_lo = g->stack_hi;  // a thread has no closure area
   register_thread_state(g);
   return g;
 }
@@ -327,13 +328,15 @@ GoroutineState* thread_state(uint64_t goid) {
   return opaque(g);
 }
 
-GoroutineState* goroutine_new(uint64_t goid, const void* stack_lo, const void* stack_hi) {
+GoroutineState* goroutine_new(uint64_t goid, const void* stack_lo, const void* stack_hi,
+                              const void* closure) {
   if (!initialized.load(std::memory_order_acquire)) return nullptr;
   InternalScope in;
   GState* g = new_state();
   g->goid = goid;
   g->stack_lo = reinterpret_cast<uintptr_t>(stack_lo);
   g->stack_hi = reinterpret_cast<uintptr_t>(stack_hi);
+  g->private_lo = closure ? reinterpret_cast<uintptr_t>(closure) : g->stack_hi;
   return opaque(g);
 }
 
@@ -397,6 +400,8 @@ void goroutine_free(GoroutineState* gst) {
     uintptr_t lo = g->stack_low_water;
     lo = lo > g->stack_lo + 4096 ? lo - 4096 : g->stack_lo;
     if (lo < g->stack_hi) ctx->shadow.clear(lo, g->stack_hi - lo);
+    // Sync objects that lived on the stack (a cond's waiter) die with it.
+    ctx->sync.erase_range(g->stack_lo, g->stack_hi - g->stack_lo);
   }
   if (g->slot) {
     const uintptr_t me = reinterpret_cast<uintptr_t>(g);
@@ -420,6 +425,15 @@ void acquire(GoroutineState* g, const void* sync) {
 
 void release(GoroutineState* g, const void* sync) {
   if (g) sync_release(gs(g), reinterpret_cast<uintptr_t>(sync));
+}
+
+void transfer(GoroutineState* from, GoroutineState* to) {
+  if (!from || !to) return;
+  GState* f = gs(from);
+  GState* t = gs(to);
+  t->clock.acquire(f->clock);
+  if (f->slot && t->clock.get(f->sid) < f->epoch) t->clock.set(f->sid, f->epoch);
+  after_release(f);
 }
 
 void set_stack_owner_fn(StackOwnerFn fn) {

@@ -59,12 +59,8 @@ namespace {
 // receive happens before the send completes. `sync` is the waiter, private
 // to this pair, so no third goroutine is ordered by it.
 void publish_handoff(const chan_core* c, G* sender, G* receiver, const void* sync) {
-  rt::hb::release(sender, sync);
-  rt::hb::acquire(receiver, sync);
-  if (c->cap == 0) {
-    rt::hb::release(receiver, sync);
-    rt::hb::acquire(sender, sync);
-  }
+  rt::hb::transfer(sender, receiver, sync);
+  if (c->cap == 0) rt::hb::transfer(receiver, sender, sync);
 }
 
 void wake(Waiter* w) {

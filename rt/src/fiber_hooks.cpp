@@ -74,6 +74,10 @@ void go_start(G* parent, G* child) {
   release(parent, child);
   acquire(child, child);
 }
+void transfer(G* from, G* to, const void* sync) {
+  release(from, sync);
+  acquire(to, sync);
+}
 }  // namespace hb
 }  // namespace csp::rt
 
@@ -149,7 +153,7 @@ namespace fiber_hooks {
 void on_create(G* g) {
   static const bool registered = (ch::set_stack_owner_fn(stack_owner), true);
   (void)registered;
-  g->sanitizer_fiber = ch::goroutine_new(g->id, g->stack.lo, g->stack.hi);
+  g->sanitizer_fiber = ch::goroutine_new(g->id, g->stack.lo, g->stack.hi, g->closure);
 }
 void on_destroy(G* g) {
   ch::goroutine_free(state_of(g));
@@ -166,6 +170,7 @@ namespace hb {
 void acquire(G* g, const void* sync) { ch::acquire(state_of(g), sync); }
 void release(G* g, const void* sync) { ch::release(state_of(g), sync); }
 void go_start(G* parent, G* child) { ch::go(state_of(parent), state_of(child), child->create_pc); }
+void transfer(G* from, G* to, const void*) { ch::transfer(state_of(from), state_of(to)); }
 void invisible_begin() {}  // the runtime is not instrumented: nothing to hide
 void invisible_end() {}
 }  // namespace hb

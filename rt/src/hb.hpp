@@ -22,6 +22,10 @@ namespace csp::rt::hb {
 #if defined(CSP_HB_TSAN) || defined(CSP_HB_CHANSAN)
 void acquire(G* g, const void* sync);  // g's clock absorbs sync's
 void release(G* g, const void* sync);  // sync's clock absorbs g's
+// A direct hand-off between two goroutines (a channel's waiter): `from`'s
+// clock reaches `to`, and no one else. `sync` names the pair (the waiter);
+// a detector may keep no state for it.
+void transfer(G* from, G* to, const void* sync);
 void go_start(G* parent, G* child);    // `go` before the child's first step
 void invisible_begin();
 void invisible_end();
@@ -29,6 +33,7 @@ void invisible_end();
 inline void acquire(G*, const void*) {}
 inline void release(G*, const void*) {}
 inline void go_start(G*, G*) {}
+inline void transfer(G*, G*, const void*) {}
 inline void invisible_begin() {}
 inline void invisible_end() {}
 #endif

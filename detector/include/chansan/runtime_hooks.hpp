@@ -22,7 +22,10 @@ struct GoroutineState;
 // The calling OS thread's own state (main thread, workers' scheduler
 // contexts, threads blocked in csp). `goid` names it in reports.
 GoroutineState* thread_state(uint64_t goid);
-GoroutineState* goroutine_new(uint64_t goid, const void* stack_lo, const void* stack_hi);
+// [closure, stack_hi) holds the goroutine's own copy of its function and
+// arguments (csp::go decay-copies them there) and the runtime's record.
+GoroutineState* goroutine_new(uint64_t goid, const void* stack_lo, const void* stack_hi,
+                              const void* closure);
 // `go`: runs on the parent's thread before the child's first step. The
 // child's clock starts at the parent's; its creation stack is the parent's
 // current stack plus `create_pc`.
@@ -34,6 +37,9 @@ void goroutine_free(GoroutineState* g);
 
 void acquire(GoroutineState* g, const void* sync);
 void release(GoroutineState* g, const void* sync);
+// from's clock reaches to directly (a hand-off between two goroutines): no
+// sync object, so nothing is left behind and no third goroutine is ordered.
+void transfer(GoroutineState* from, GoroutineState* to);
 
 // Finds the goroutine whose stack holds `addr` (for "Location is stack of
 // goroutine N"); returns 0 if none.

@@ -1,0 +1,83 @@
+#!/bin/bash
+# The race detector's overhead, side by side in one run: each workload built
+# three ways with build/bin/chansan-clang++ -O2 -g —
+#   plain:   -fno-chansan                      (the csp runtime alone)
+#   chansan: instrumented, the chansan detector
+#   tsan:    -fno-chansan -fsanitize=thread    (TSan through the fiber API)
+# — and run with CSP_MAXPROCS=2. Prints per workload the time and peak RSS
+# of each build, the slowdowns (chansan/plain, tsan/plain), and their ratio
+# chansan/tsan; then the geometric means of the ratios (the target is
+# time <= 1.0 and RSS <= 1.0).
+# Usage: bench/detector.sh [BUILD_DIR] [ROUNDS]   (best of ROUNDS runs, default 3)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build}
+rounds=${2:-3}
+cxx="$build/bin/chansan-clang++"
+out="$build/bench-detector"
+mkdir -p "$out"
+export CSP_MAXPROCS=2
+
+# name | source | arguments
+workloads=(
+  "matmul|detector/matmul.cpp|512 2"
+  "histo|detector/histo.cpp|4194304 2 16"
+  "msort|detector/msort.cpp|4194304 1"
+  "prodcons|detector/prodcons.cpp|1000000"
+  "prodchan|detector/prodchan.cpp|1000000"
+  "pingpong|runtime_bench.cpp|pingpong 200000"
+  "spsc|runtime_bench.cpp|spsc 2000000 128"
+  "mpmc|runtime_bench.cpp|mpmc 1000000 128"
+  "spawn|runtime_bench.cpp|spawn 100000"
+  "select|runtime_bench.cpp|select 200000 0"
+  "workerpool|runtime_bench.cpp|workerpool 200000 128"
+  "mutex|runtime_bench.cpp|mutex 200000"
+  "pipeline|runtime_bench.cpp|pipeline 200000 128"
+)
+
+declare -A flags=([plain]="-fno-chansan" [chansan]="" [tsan]="-fno-chansan -fsanitize=thread")
+for src in detector/matmul.cpp detector/histo.cpp detector/msort.cpp detector/prodcons.cpp \
+           detector/prodchan.cpp runtime_bench.cpp; do
+  name=$(basename "$src" .cpp)
+  for v in plain chansan tsan; do
+    "$cxx" ${flags[$v]} -O2 -g "$root/bench/$src" -o "$out/$name.$v" &
+  done
+done
+wait
+
+field() { sed -n "s/.*[ ^]$1=\([^ ]*\).*/\1/p" | head -1; }
+# Best of $rounds: prints "<ms> <hwm_kb>".
+measure() {
+  local best_ms="" best_kb=""
+  for ((r = 0; r < rounds; r++)); do
+    local line ms kb
+    line=$("$@" 2>/dev/null | tail -1)
+    ms=$(field compute_ms <<<" $line")
+    if [ -z "$ms" ]; then  # runtime_bench: ns per op times n
+      ms=$(echo "$(field ns_per_op <<<" $line") * $(field n <<<" $line") / 1000000" | bc -l)
+    fi
+    kb=$(field hwm_kb <<<" $line")
+    if [ -z "$best_ms" ] || (( $(echo "$ms < $best_ms" | bc -l) )); then best_ms=$ms; fi
+    if [ -z "$best_kb" ] || (( kb < best_kb )); then best_kb=$kb; fi
+  done
+  echo "$best_ms $best_kb"
+}
+
+printf "%-11s %9s %9s %9s | %7s %7s %7s | %8s %8s %8s | %6s %6s\n" workload plain_ms chansan_ms tsan_ms \
+  chansan tsan ratio plain_kb chansan_kb tsan_kb c/p_kb ratio
+log_time=0; log_rss=0; count=0
+for w in "${workloads[@]}"; do
+  IFS='|' read -r name src args <<<"$w"
+  bin=$(basename "$src" .cpp)
+  read -r pm pk < <(measure "$out/$bin.plain" $args)
+  read -r cm ck < <(measure "$out/$bin.chansan" $args)
+  read -r tm tk < <(measure "$out/$bin.tsan" $args)
+  cs=$(echo "$cm / $pm" | bc -l); ts=$(echo "$tm / $pm" | bc -l); tr=$(echo "$cs / $ts" | bc -l)
+  rr=$(echo "$ck / $tk" | bc -l)
+  printf "%-11s %9.1f %9.1f %9.1f | %6.2fx %6.2fx %7.2f | %8d %8d %8d | %5.2fx %6.2f\n" "$name" "$pm" "$cm" "$tm" \
+    "$cs" "$ts" "$tr" "$pk" "$ck" "$tk" "$(echo "$ck / $pk" | bc -l)" "$rr"
+  log_time=$(echo "$log_time + l($tr)" | bc -l); log_rss=$(echo "$log_rss + l($rr)" | bc -l)
+  count=$((count + 1))
+done
+printf "geometric mean of chansan/tsan: time %.2f, peak RSS %.2f (over %d workloads)\n" \
+  "$(echo "e($log_time / $count)" | bc -l)" "$(echo "e($log_rss / $count)" | bc -l)" "$count"
