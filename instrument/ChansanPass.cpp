@@ -163,7 +163,7 @@ bool Instrumenter::is_csp_runtime(const Function& f) const { return is_csp_name(
 // instruction's debug location says where its code was written: walking out
 // from the innermost inlined frame, standard-library frames are passed over
 // (std::atomic inside csp's handle is csp's; std::invoke of the user's
-// lambda is the user's), and the first frame in csp (by mangled name or by
+// lambda is the user's), as are compiler-generated members, and the first frame in csp (by mangled name or by
 // its header under include/csp/) or in user code decides. Without debug
 // info, the enclosing function decides.
 enum class Origin { csp, library, user, unknown };
@@ -171,6 +171,10 @@ enum class Origin { csp, library, user, unknown };
 Origin origin_of(const DISubprogram* sp) {
   if (!sp) return Origin::unknown;
   if (is_csp_name(sp->getLinkageName())) return Origin::csp;
+  // Compiler-written members (a lambda's implicit move constructor) belong
+  // to whoever calls them: csp::go moving the user's closure onto the new
+  // goroutine's stack is csp's work.
+  if (sp->isArtificial()) return Origin::library;
   std::string path = (sp->getDirectory() + "/" + sp->getFilename()).str();
   if (path.find("/include/csp/") != std::string::npos) return Origin::csp;
   if (path.find("/include/c++/") != std::string::npos) return Origin::library;

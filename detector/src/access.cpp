@@ -144,6 +144,7 @@ __attribute__((always_inline)) inline void access(uintptr_t addr, std::size_t si
                                                   uintptr_t pc) {
   GState* g = ready_state();
   if (!g) return;
+  if (addr - g->private_lo < g->stack_hi - g->private_lo) return;  // its own closure
   bool traced = false;
   if ((addr & (kGranule - 1)) + size <= kGranule) {
     granule_access(g, addr, size, is_write, false, pc, addr, size, false, traced);
@@ -159,7 +160,6 @@ __attribute__((always_inline)) inline void access(uintptr_t addr, std::size_t si
 __attribute__((noinline)) void slow_granule(GState* g, std::atomic<uint64_t>* cells, uint64_t cur,
                                             uintptr_t addr, unsigned size, bool is_write,
                                             uintptr_t pc) {
-  if (addr - g->private_lo < g->stack_hi - g->private_lo) return;  // its own closure
   note_stack_depth(g, addr);
   trace_put(g, ev_access(pc, addr, size, is_write, false, false));
   check_and_store(g, cells, cur, addr, is_write, false, pc, addr, size, false);
@@ -177,6 +177,9 @@ template <unsigned N, bool kWrite>
 __attribute__((always_inline)) inline void plain_access(uintptr_t addr, uintptr_t pc) {
   GState* g = tls_cur;
   if (__builtin_expect(g != nullptr && g->slot != nullptr, 1)) {
+    // Its own closure: not recorded, and its shadow not even read (a read
+    // of untouched shadow commits a page).
+    if (__builtin_expect(addr - g->private_lo < g->stack_hi - g->private_lo, 0)) return;
     if constexpr (N < 16) {
       if (__builtin_expect((addr & (kGranule - 1)) + N <= kGranule, 1)) {
         const uint64_t cur = g->stamp | (uint64_t{(1u << N) - 1} << (addr & (kGranule - 1))) |

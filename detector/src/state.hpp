@@ -63,9 +63,10 @@ struct GState {
   uintptr_t stack_lo = 0, stack_hi = 0, stack_low_water = ~uintptr_t{0};
   // [private_lo, stack_hi): the goroutine's own closure (csp::go copied its
   // function and arguments there) and the runtime's G. The goroutine's own
-  // accesses there are not recorded: no other goroutine is given the
-  // closure, and recording would commit a page of shadow per goroutine
-  // (the per-goroutine budget). Another goroutine's accesses, through a
+  // plain accesses there are not checked: no other goroutine is given the
+  // closure, and checking would commit a page of shadow per goroutine (the
+  // per-goroutine budget; on these machines even a read of untouched
+  // shadow commits its page). Another goroutine's accesses, through a
   // pointer it was handed, are still checked against each other.
   uintptr_t private_lo = 0;
   FenceState* fence = nullptr;
