@@ -12,22 +12,25 @@
 // RUN: %t.stack > %t.s 2>&1; test $? = 66
 // RUN: FileCheck %s --check-prefixes=CHECK,STACK < %t.s
 #include <csp/csp.hpp>
+#include <atomic>
 #include <cstdio>
 
 long global_value;
+std::atomic<int> written;
 
 __attribute__((noinline)) void writer(long* p) {
-  *p = 1;  // line 20
+  *p = 1;  // line 22
+  written.store(1, std::memory_order_relaxed);
 }
 
 __attribute__((noinline)) void reader(long* p) {
-  volatile long v = *p;  // line 24
+  volatile long v = *p;  // line 27
   (void)v;
 }
 
 __attribute__((noinline)) long* make_target() {
 #if defined(HEAP)
-  return new long(0);  // line 30
+  return new long(0);  // line 33
 #else
   return &global_value;
 #endif
@@ -36,11 +39,12 @@ __attribute__((noinline)) long* make_target() {
 __attribute__((noinline)) void run(long* p) {
   csp::wait_group wg;
   wg.add(2);
-  csp::go([&wg, p] {  // line 39
+  csp::go([&wg, p] {  // line 42
     writer(p);
     wg.done();
   });
-  csp::go([&wg, p] {  // line 43
+  csp::go([&wg, p] {  // line 46
+    while (written.load(std::memory_order_relaxed) == 0) csp::yield();  // no edge
     reader(p);
     wg.done();
   });
@@ -60,24 +64,24 @@ int main() {
 // CHECK: ==================
 // CHECK-NEXT: WARNING: chansan: data race
 // CHECK-NEXT: {{^  }}Read of size 8 at 0x[[ADDR:[0-9a-f]+]] by goroutine [[READER:[0-9]+]]:
-// CHECK-NEXT: #0 reader(long*) {{.*}}report_fields.cpp:24:21
-// CHECK-NEXT: #1 run(long*)::$_1::operator()() const {{.*}}report_fields.cpp:44:5
+// CHECK-NEXT: #0 reader(long*) {{.*}}report_fields.cpp:27:21
+// CHECK-NEXT: #1 run(long*)::$_1::operator()() const {{.*}}report_fields.cpp:48:5
 // CHECK-EMPTY:
 // CHECK-NEXT: {{^  }}Previous write of size 8 at 0x[[ADDR]] by goroutine [[WRITER:[0-9]+]]:
-// CHECK-NEXT: #0 writer(long*) {{.*}}report_fields.cpp:20:6
-// CHECK-NEXT: #1 run(long*)::$_0::operator()() const {{.*}}report_fields.cpp:40:5
+// CHECK-NEXT: #0 writer(long*) {{.*}}report_fields.cpp:22:6
+// CHECK-NEXT: #1 run(long*)::$_0::operator()() const {{.*}}report_fields.cpp:43:5
 // CHECK-EMPTY:
 // GLOBAL-NEXT: Location is global 'global_value' of size 8 at 0x[[ADDR]]
 // HEAP-NEXT: Location is heap block of size 8 at 0x[[ADDR]] allocated by goroutine 1:
-// HEAP-NEXT: #0 make_target() {{.*}}report_fields.cpp:30:
+// HEAP-NEXT: #0 make_target() {{.*}}report_fields.cpp:33:
 // HEAP-NEXT: #1 main {{.*}}report_fields.cpp:
 // STACK-NEXT: Location is stack of goroutine 1
 // CHECK-EMPTY:
 // CHECK-NEXT: goroutine [[READER]] created at:
-// CHECK-NEXT: #0 run(long*) {{.*}}report_fields.cpp:43:3
+// CHECK-NEXT: #0 run(long*) {{.*}}report_fields.cpp:46:3
 // CHECK-NEXT: #1 main {{.*}}report_fields.cpp:
 // CHECK-EMPTY:
 // CHECK-NEXT: goroutine [[WRITER]] created at:
-// CHECK-NEXT: #0 run(long*) {{.*}}report_fields.cpp:39:3
-// CHECK: SUMMARY: chansan: data race {{.*}}report_fields.cpp:24 in reader(long*)
+// CHECK-NEXT: #0 run(long*) {{.*}}report_fields.cpp:42:3
+// CHECK: SUMMARY: chansan: data race {{.*}}report_fields.cpp:27 in reader(long*)
 // CHECK-NEXT: ==================
