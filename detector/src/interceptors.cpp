@@ -85,6 +85,12 @@ void on_free(void* p, uintptr_t pc) {
   }
   if (!known) return;  // allocated before start-up or by the detector
   std::size_t n = b.size ? b.size : 1;
+  if (tls_invisible) {  // the runtime's work on user values: forget, do not check
+    InternalScope in;
+    ctx->shadow.clear(a, n);
+    ctx->sync.erase_range(a, n);
+    return;
+  }
   std::size_t checked = n < kFreeCheckBytes ? n : kFreeCheckBytes;
   if (GState* g = ready_state()) {
     free_access(g, a, checked, pc);

@@ -13,6 +13,8 @@ extern __thread GState* tls_cur;
 // >0 while this thread runs detector code that may allocate: interceptors
 // then pass straight through (no shadow work, no recursion into locks).
 extern __thread int tls_internal;
+// >0 while the csp runtime moves or destroys user values (hooks::invisible_begin).
+extern __thread int tls_invisible;
 
 struct InternalScope {
   InternalScope() { tls_internal++; }

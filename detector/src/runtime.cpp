@@ -30,6 +30,7 @@ std::atomic<std::atomic<uint64_t>*>* g_shadow_top = nullptr;
 std::atomic<bool> initialized{false};
 __thread GState* tls_cur = nullptr;
 __thread int tls_internal = 0;
+__thread int tls_invisible = 0;
 
 namespace {
 
@@ -435,6 +436,9 @@ void transfer(GoroutineState* from, GoroutineState* to) {
   if (f->slot && t->clock.get(f->sid) < f->epoch) t->clock.set(f->sid, f->epoch);
   after_release(f);
 }
+
+void invisible_begin() { tls_invisible++; }
+void invisible_end() { tls_invisible--; }
 
 void set_stack_owner_fn(StackOwnerFn fn) {
   if (ctx) ctx->stack_owner = fn;

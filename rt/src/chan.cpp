@@ -147,7 +147,12 @@ CSP_NO_TSA void chan_release(chan_core* c) noexcept {
   // buffer before destroying it. Not a happens-before edge for user code.
   if (c->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   CSP_CHECK(c->recvq.empty() && c->sendq.empty());
-  if (c->buf) c->ops->delete_buffer(c->buf, c->cap);
+  {
+    // Values left in the buffer die with the channel: runtime work (Go's
+    // collector), not an access of the goroutine that dropped the last handle.
+    rt::hb::Invisible runtime_free;
+    if (c->buf) c->ops->delete_buffer(c->buf, c->cap);
+  }
   delete c;
 }
 

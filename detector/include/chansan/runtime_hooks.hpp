@@ -41,6 +41,13 @@ void release(GoroutineState* g, const void* sync);
 // sync object, so nothing is left behind and no third goroutine is ordered.
 void transfer(GoroutineState* from, GoroutineState* to);
 
+// Brackets the runtime's own work on user values (moving a value between a
+// sender, a buffer and a receiver; destroying a channel's buffer): a free
+// inside it forgets the memory but is not checked as the calling
+// goroutine's access (in Go it is the runtime's, ordered by the channel).
+void invisible_begin();
+void invisible_end();
+
 // Finds the goroutine whose stack holds `addr` (for "Location is stack of
 // goroutine N"); returns 0 if none.
 using StackOwnerFn = uint64_t (*)(uintptr_t addr);
