@@ -83,9 +83,7 @@ __attribute__((noinline)) void check_and_store(GState* g, std::atomic<uint64_t>*
       if (ordered_before < 0) ordered_before = i;
       continue;
     }
-    if ((old.mask() & cur.mask()) == 0) continue;
-    if (old.is_read() && !is_write) continue;
-    if (old.is_atomic() && is_atomic) continue;
+    if (!conflicts(old, cur)) continue;
     report_race(g, old, addr & ~(kGranule - 1), full_addr, full_size, is_write, is_atomic, pc,
                 is_free);
   }
@@ -345,8 +343,8 @@ void __chansan_atomic_thread_fence(int mo) {
   FenceState* f = fence_state(g);
   if (mo_acquires(mo)) g->clock.acquire(f->pending_acquire);
   if (mo_releases(mo)) {
-    f->at_release_fence = g->clock;
-    if (f->at_release_fence.get(g->sid) < g->epoch) f->at_release_fence.set(g->sid, g->epoch);
+    f->at_release_fence.reset();
+    release_into(g, f->at_release_fence);
     f->have_release = true;
     after_release(g);
   }

@@ -110,6 +110,16 @@ F real(const char* name) {
   return reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
 }
 
+void lock_acquired(const void* m) {
+  if (!tracking()) return;
+  if (GState* g = ready_state()) sync_acquire(g, reinterpret_cast<uintptr_t>(m));
+}
+
+void lock_released(const void* m) {
+  if (!tracking()) return;
+  if (GState* g = ready_state()) sync_release(g, reinterpret_cast<uintptr_t>(m));
+}
+
 struct ThreadStart {
   void* (*fn)(void*);
   void* arg;
@@ -250,52 +260,46 @@ int pthread_join(pthread_t th, void** ret) {
   return rc;
 }
 
-#define CS_LOCK_INTERCEPTOR(NAME, T, ACQUIRE_ON_SUCCESS)                  \
-  int NAME(T* m) {                                                        \
-    static auto real_fn = real<int (*)(T*)>(#NAME);                       \
-    int rc = real_fn(m);                                                  \
-    if (rc == 0 && tracking())                                            \
-      if (GState* g = ready_state()) sync_acquire(g, reinterpret_cast<uintptr_t>(m)); \
-    return rc;                                                            \
+// A lock (taken: acquire after), an unlock (release before), and a wait on
+// a condition variable (its mutex is unlocked, then locked again).
+#define CS_LOCK_INTERCEPTOR(NAME, T)                                                     \
+  int NAME(T* m) {                                                                       \
+    static auto real_fn = real<int (*)(T*)>(#NAME);                                      \
+    int rc = real_fn(m);                                                                 \
+    if (rc == 0) lock_acquired(m);                                                       \
+    return rc;                                                                           \
   }
-CS_LOCK_INTERCEPTOR(pthread_mutex_lock, pthread_mutex_t, true)
-CS_LOCK_INTERCEPTOR(pthread_mutex_trylock, pthread_mutex_t, true)
-CS_LOCK_INTERCEPTOR(pthread_rwlock_rdlock, pthread_rwlock_t, true)
-CS_LOCK_INTERCEPTOR(pthread_rwlock_tryrdlock, pthread_rwlock_t, true)
-CS_LOCK_INTERCEPTOR(pthread_rwlock_wrlock, pthread_rwlock_t, true)
-CS_LOCK_INTERCEPTOR(pthread_rwlock_trywrlock, pthread_rwlock_t, true)
+#define CS_UNLOCK_INTERCEPTOR(NAME, T)                                                   \
+  int NAME(T* m) {                                                                       \
+    static auto real_fn = real<int (*)(T*)>(#NAME);                                      \
+    lock_released(m);                                                                    \
+    return real_fn(m);                                                                   \
+  }
+CS_LOCK_INTERCEPTOR(pthread_mutex_lock, pthread_mutex_t)
+CS_LOCK_INTERCEPTOR(pthread_mutex_trylock, pthread_mutex_t)
+CS_LOCK_INTERCEPTOR(pthread_rwlock_rdlock, pthread_rwlock_t)
+CS_LOCK_INTERCEPTOR(pthread_rwlock_tryrdlock, pthread_rwlock_t)
+CS_LOCK_INTERCEPTOR(pthread_rwlock_wrlock, pthread_rwlock_t)
+CS_LOCK_INTERCEPTOR(pthread_rwlock_trywrlock, pthread_rwlock_t)
+CS_UNLOCK_INTERCEPTOR(pthread_mutex_unlock, pthread_mutex_t)
+CS_UNLOCK_INTERCEPTOR(pthread_rwlock_unlock, pthread_rwlock_t)
 #undef CS_LOCK_INTERCEPTOR
-
-int pthread_mutex_unlock(pthread_mutex_t* m) {
-  static auto real_fn = real<int (*)(pthread_mutex_t*)>("pthread_mutex_unlock");
-  if (tracking())
-    if (GState* g = ready_state()) sync_release(g, reinterpret_cast<uintptr_t>(m));
-  return real_fn(m);
-}
-
-int pthread_rwlock_unlock(pthread_rwlock_t* m) {
-  static auto real_fn = real<int (*)(pthread_rwlock_t*)>("pthread_rwlock_unlock");
-  if (tracking())
-    if (GState* g = ready_state()) sync_release(g, reinterpret_cast<uintptr_t>(m));
-  return real_fn(m);
-}
+#undef CS_UNLOCK_INTERCEPTOR
 
 int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
   static auto real_fn = real<int (*)(pthread_cond_t*, pthread_mutex_t*)>("pthread_cond_wait");
-  GState* g = tracking() ? ready_state() : nullptr;
-  if (g) sync_release(g, reinterpret_cast<uintptr_t>(m));
+  lock_released(m);
   int rc = real_fn(c, m);
-  if (g) sync_acquire(g, reinterpret_cast<uintptr_t>(m));
+  lock_acquired(m);
   return rc;
 }
 
 int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const struct timespec* t) {
   static auto real_fn = real<int (*)(pthread_cond_t*, pthread_mutex_t*, const struct timespec*)>(
       "pthread_cond_timedwait");
-  GState* g = tracking() ? ready_state() : nullptr;
-  if (g) sync_release(g, reinterpret_cast<uintptr_t>(m));
+  lock_released(m);
   int rc = real_fn(c, m, t);
-  if (g) sync_acquire(g, reinterpret_cast<uintptr_t>(m));
+  lock_acquired(m);
   return rc;
 }
 

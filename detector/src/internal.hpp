@@ -41,7 +41,7 @@ extern std::atomic<std::atomic<uint64_t>*>* g_shadow_top;
 inline std::atomic<uint64_t>* shadow_cells(uintptr_t addr) {
   std::atomic<uint64_t>* region = g_shadow_top[addr >> ShadowMap::kRegionShift].load(std::memory_order_acquire);
   if (__builtin_expect(region == nullptr, 0)) return ctx->shadow.cells(addr);
-  return region + (addr & (ShadowMap::kRegionBytes - 1)) / kGranule * kShadowCells;
+  return ShadowMap::in_region(region, addr);
 }
 
 // Appends one event to the running owner's slot trace.

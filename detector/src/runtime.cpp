@@ -236,7 +236,6 @@ void attach_slot(GState* g) {
   g->sid = static_cast<Sid>(idx);
   g->own_start = start;
   g->epoch = start;
-  g->traced_epoch = start;
   g->bump_pending = false;
   g->stamp = uint64_t{g->sid} << 8 | uint64_t{start} << 16;
   g->trace_events = s.trace.events;
@@ -274,7 +273,6 @@ void bump_epoch(GState* g) {
   g->stamp = uint64_t{g->sid} << 8 | uint64_t{g->epoch} << 16;
   g->slot->epoch_hwm.store(g->epoch, std::memory_order_relaxed);
   trace_put(g, ev_epoch(g->epoch));
-  g->traced_epoch = g->epoch;
 }
 
 void grow_frames(GState* g) {
@@ -345,8 +343,7 @@ void go(GoroutineState* parent, GoroutineState* child, const void* create_pc) {
   if (!parent || !child) return;
   GState* p = gs(parent);
   GState* c = gs(child);
-  c->clock = p->clock;
-  if (p->slot && c->clock.get(p->sid) < p->epoch) c->clock.set(p->sid, p->epoch);
+  release_into(p, c->clock);  // the child's clock starts empty: it becomes the parent's
   {
     InternalScope in;
     uintptr_t pcs[64];
@@ -432,8 +429,7 @@ void transfer(GoroutineState* from, GoroutineState* to) {
   if (!from || !to) return;
   GState* f = gs(from);
   GState* t = gs(to);
-  t->clock.acquire(f->clock);
-  if (f->slot && t->clock.get(f->sid) < f->epoch) t->clock.set(f->sid, f->epoch);
+  release_into(f, t->clock);
   after_release(f);
 }
 

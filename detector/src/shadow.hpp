@@ -99,6 +99,10 @@ class ShadowMap {
   std::atomic<uint64_t>* cells(uintptr_t addr) {
     std::atomic<uint64_t>* region = top_[addr >> kRegionShift].load(std::memory_order_acquire);
     if (__builtin_expect(region == nullptr, 0)) region = map_region(addr >> kRegionShift);
+    return in_region(region, addr);
+  }
+  // addr's cells within the shadow block of its region.
+  static std::atomic<uint64_t>* in_region(std::atomic<uint64_t>* region, uintptr_t addr) {
     return region + (addr & (kRegionBytes - 1)) / kGranule * kShadowCells;
   }
 

@@ -47,11 +47,9 @@ struct GState {
   VectorClock clock;
   Epoch epoch = 0;        // own current epoch in `sid` (valid while has_slot)
   Epoch own_start = 0;    // first epoch of this ownership of `sid`
-  Epoch traced_epoch = 0; // last epoch written to the trace
   Sid sid = 0;
   bool bump_pending = false;  // a waker released for us: bump before our next event
   bool is_thread = false;     // an OS thread's own state, not a goroutine
-  int ignore = 0;             // >0: the detector's own work on this thread
   uint64_t goid = 0;
   uint32_t create_stack = 0;  // stack depot id; 0: none (main, threads)
   // Shadow call stack: return addresses, outermost first.
