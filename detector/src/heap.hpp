@@ -10,6 +10,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 namespace chansan {
 
@@ -22,5 +24,8 @@ struct HeapBlock {
 void heap_add(uintptr_t start, const HeapBlock& b);
 bool heap_remove(uintptr_t start, HeapBlock& b);
 bool heap_find(uintptr_t addr, uintptr_t& start, HeapBlock& b);
+// Every live block as (start, size), unordered (the deadlock detector's
+// search, while the program holds still).
+void heap_snapshot(std::vector<std::pair<uintptr_t, std::size_t>>& out);
 
 }  // namespace chansan

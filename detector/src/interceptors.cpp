@@ -23,6 +23,7 @@
 #include <new>
 #include <unordered_map>
 
+#include "blocking.hpp"
 #include "heap.hpp"
 #include "internal.hpp"
 #include "stack_depot.hpp"
@@ -85,6 +86,7 @@ void on_free(void* p, uintptr_t pc) {
   }
   if (!known) return;  // allocated before start-up or by the detector
   std::size_t n = b.size ? b.size : 1;
+  locks_forget(a, n);
   if (tls_invisible) {  // the runtime's work on user values: forget, do not check
     InternalScope in;
     ctx->shadow.clear(a, n);
@@ -127,6 +129,9 @@ struct ThreadStart {
 
 void* thread_trampoline(void* p) {
   ThreadStart ts = *static_cast<ThreadStart*>(p);
+  struct Exit {  // also when the thread ends by pthread_exit (unwinding)
+    ~Exit() { user_thread_exited(); }
+  } on_exit;
   if (initialized.load()) {
     GState* g = cur();
     sync_acquire(g, reinterpret_cast<uintptr_t>(p));  // edge: pthread_create before the thread
@@ -160,6 +165,15 @@ bool heap_remove(uintptr_t start, HeapBlock& b) {
   b = it->second;
   s.blocks.erase(it);
   return true;
+}
+
+void heap_snapshot(std::vector<std::pair<uintptr_t, std::size_t>>& out) {
+  out.clear();
+  for (std::size_t i = 0; i < kHeapShards; i++) {
+    HeapShard& s = heap_shards()[i];
+    std::lock_guard<InternalMutex> l(s.lock);
+    for (const auto& [a, blk] : s.blocks) out.push_back({a, blk.size});
+  }
 }
 
 bool heap_find(uintptr_t addr, uintptr_t& start, HeapBlock& b) {
@@ -242,8 +256,12 @@ int pthread_create(pthread_t* th, const pthread_attr_t* attr, void* (*fn)(void*)
   ts->fn = fn;
   ts->arg = arg;
   if (GState* g = ready_state()) sync_release(g, reinterpret_cast<uintptr_t>(ts));
+  user_thread_started();
   int rc = real_create(th, attr, thread_trampoline, ts);
-  if (rc != 0) __libc_free(ts);
+  if (rc != 0) {
+    user_thread_exited();
+    __libc_free(ts);
+  }
   return rc;
 }
 

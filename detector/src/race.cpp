@@ -16,6 +16,7 @@
 #include "internal_mutex.hpp"
 #include <unordered_set>
 
+#include "blocking.hpp"
 #include "heap.hpp"
 #include "internal.hpp"
 #include "stack_depot.hpp"
@@ -108,6 +109,17 @@ void write_all(int fd, const std::string& s) {
 int finish_reports() {
   report_mu.lock();  // never unlocked: the process is ending
   return ctx->reports.load();
+}
+
+void emit_report(const std::string& text) {
+  InternalScope in;
+  std::lock_guard<InternalMutex> l(report_mu);
+  write_all(ctx->log_fd, text);
+  ctx->reports.fetch_add(1);
+  if (ctx->options.halt_on_error) {
+    std::fflush(nullptr);
+    _exit(ctx->options.exitcode);
+  }
 }
 
 void report_race(GState* g, Shadow old, uintptr_t granule, uintptr_t addr, std::size_t size,

@@ -184,4 +184,132 @@ std::string render_json(const RaceReport& r) {
   return o + "}\n";
 }
 
+namespace {
+
+std::string summary_text(const char* kind, const std::vector<Frame>& stack) {
+  std::string out = std::string("SUMMARY: chansan: ") + kind;
+  if (const Frame* f = first_user_frame(stack))
+    out += " " + (f->file.empty() ? std::string("<unknown>") : f->file + ":" + std::to_string(f->line)) +
+           " in " + f->function;
+  return out + "\n==================\n";
+}
+
+std::string summary_json(const std::vector<Frame>& stack) {
+  if (const Frame* f = first_user_frame(stack))
+    return "{\"file\":" + js(f->file) + ",\"line\":" + std::to_string(f->line) + ",\"function\":" +
+           js(f->function) + "}";
+  return "null";
+}
+
+std::string ids(const std::vector<uint64_t>& v, const char* sep) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); i++) out += (i ? sep : "") + std::to_string(v[i]);
+  return out;
+}
+
+std::string name_of(const BlockedGoroutine& g) {
+  if (g.is_thread) return "thread " + std::to_string(g.id);
+  return goroutine_name(g.id) + (g.is_main ? " (main)" : "");
+}
+
+}  // namespace
+
+std::string render_text(const BlockingReport& r) {
+  std::string out = "==================\nWARNING: chansan: " + r.kind;
+  if (!r.title.empty()) out += " (" + r.title + ")";
+  out += "\n";
+  for (const BlockedGoroutine& g : r.goroutines) {
+    out += "  ";
+    if (g.count > 1) {
+      out += std::to_string(g.count) + " goroutines (" + goroutine_name(g.id) + ", " + ids(g.others, ", ") +
+             (g.count > g.others.size() + 1 ? ", ..." : "") + ")";
+    } else {
+      std::string n = name_of(g);
+      n[0] = static_cast<char>(n[0] - 'a' + 'A');
+      out += n;
+    }
+    out += g.waiting == "running" ? " still running" : " blocked in " + g.waiting;
+    if (!g.object_kind.empty() && !g.objects.empty()) {
+      out += " on " + g.object_kind + " ";
+      for (std::size_t i = 0; i < g.objects.size(); i++) out += (i ? ", " : "") + hex(g.objects[i]);
+    }
+    if (!g.holders.empty()) out += " held by goroutine " + ids(g.holders, ", ");
+    out += ":\n";
+    text_stack(out, g.stack);
+    if (!g.created_at.empty()) {
+      out += "  " + goroutine_name(g.id) + " created at:\n";
+      text_stack(out, g.created_at);
+    }
+    out += "\n";
+  }
+  if (!r.cycle.empty()) {
+    out += "  Cycle: ";
+    for (uint64_t id : r.cycle) out += goroutine_name(id) + " -> ";
+    out += goroutine_name(r.cycle.front()) + "\n\n";
+  }
+  return out + summary_text(r.kind.c_str(), r.goroutines.empty() ? std::vector<Frame>{} : r.goroutines[0].stack);
+}
+
+std::string render_json(const BlockingReport& r) {
+  std::string o = "{\"kind\":" + js(r.kind) + ",\"title\":" + js(r.title) + ",\"goroutines\":[";
+  for (std::size_t i = 0; i < r.goroutines.size(); i++) {
+    const BlockedGoroutine& g = r.goroutines[i];
+    if (i) o += ",";
+    o += "{\"id\":" + std::to_string(g.id) + ",\"main\":" + (g.is_main ? "true" : "false") +
+         ",\"count\":" + std::to_string(g.count) + ",\"others\":[" + ids(g.others, ",") +
+         "],\"waiting\":" + js(g.waiting) + ",\"object_kind\":" + js(g.object_kind) + ",\"objects\":[";
+    for (std::size_t k = 0; k < g.objects.size(); k++) o += (k ? "," : "") + js(hex(g.objects[k]));
+    o += "],\"holders\":[" + ids(g.holders, ",") + "],\"stack\":" + json_frames(g.stack) +
+         ",\"created_at\":" + json_frames(g.created_at) + "}";
+  }
+  o += "],\"cycle\":[" + ids(r.cycle, ",") + "],\"summary\":" +
+       summary_json(r.goroutines.empty() ? std::vector<Frame>{} : r.goroutines[0].stack);
+  return o + "}\n";
+}
+
+std::string render_text(const LockOrderReport& r) {
+  std::string out = "==================\nWARNING: chansan: lock-order inversion (potential deadlock)\n";
+  out += "  Cycle in lock order graph: ";
+  for (const LockOrderEdge& e : r.edges) out += "M" + hex(e.from) + " => ";
+  out += "M" + hex(r.edges.empty() ? 0 : r.edges.front().from) + "\n\n";
+  for (const LockOrderEdge& e : r.edges) {
+    out += "  Mutex M" + hex(e.to) + " acquired here while holding mutex M" + hex(e.from) + " in " +
+           goroutine_name(e.goroutine) + ":\n";
+    text_stack(out, e.to_stack);
+    out += "\n  Mutex M" + hex(e.from) + " previously acquired by the same goroutine here:\n";
+    text_stack(out, e.from_stack);
+    out += "\n";
+  }
+  for (const GoroutineDesc& g : r.goroutines) {
+    if (g.is_main) {
+      out += "  " + goroutine_name(g.id) + " is main\n\n";
+      continue;
+    }
+    out += "  " + goroutine_name(g.id) + " created at:\n";
+    text_stack(out, g.created_at);
+    out += "\n";
+  }
+  return out + summary_text("lock-order inversion", r.edges.empty() ? std::vector<Frame>{} : r.edges[0].to_stack);
+}
+
+std::string render_json(const LockOrderReport& r) {
+  std::string o = "{\"kind\":\"lock-order inversion\",\"edges\":[";
+  for (std::size_t i = 0; i < r.edges.size(); i++) {
+    const LockOrderEdge& e = r.edges[i];
+    if (i) o += ",";
+    o += "{\"from\":" + js(hex(e.from)) + ",\"to\":" + js(hex(e.to)) + ",\"goroutine\":" +
+         std::to_string(e.goroutine) + ",\"from_stack\":" + json_frames(e.from_stack) +
+         ",\"to_stack\":" + json_frames(e.to_stack) + "}";
+  }
+  o += "],\"goroutines\":[";
+  for (std::size_t i = 0; i < r.goroutines.size(); i++) {
+    const GoroutineDesc& g = r.goroutines[i];
+    if (i) o += ",";
+    o += "{\"id\":" + std::to_string(g.id) + ",\"main\":" + (g.is_main ? "true" : "false") +
+         ",\"created_at\":" + json_frames(g.created_at) + "}";
+  }
+  o += "],\"summary\":" + summary_json(r.edges.empty() ? std::vector<Frame>{} : r.edges[0].to_stack);
+  return o + "}\n";
+}
+
 }  // namespace chansan

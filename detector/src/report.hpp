@@ -62,6 +62,60 @@ struct RaceReport {
   Location location;
 };
 
+// ---- blocking bugs (blocking.cpp) ----
+//
+// JSON, one object per finding:
+//   {"kind": "deadlock"|"goroutine leak",
+//    "title": "...",                       the text report's headline
+//    "goroutines": [{"id", "main": bool, "count": n (leak groups),
+//                    "others": [ids], "waiting": "chan receive", "object": "0x...",
+//                    "object_kind": "channel"|..., "holders": [ids],
+//                    "stack": [frames], "created_at": [frames]}, ...],
+//    "cycle": [ids],                       lock cycles: each waits for the next
+//    "summary": {"file", "line", "function"}}
+//   {"kind": "lock-order inversion",
+//    "edges": [{"from": "0x...", "to": "0x...", "goroutine": id,
+//               "from_stack": [frames], "to_stack": [frames]}, ...],
+//    "goroutines": [{"id", "main", "created_at"}], "summary": {...}}
+
+struct BlockedGoroutine {
+  uint64_t id = 0;
+  bool is_main = false;
+  bool is_thread = false;
+  std::string waiting;       // Go's wait reason; "running" for a live one
+  std::string object_kind;   // "channel", "mutex", ... (empty: none)
+  std::vector<uintptr_t> objects;
+  std::vector<uint64_t> holders;   // a lock's holders
+  std::vector<Frame> stack;        // innermost first, from the blocking call
+  std::vector<Frame> created_at;
+  std::size_t count = 1;           // goroutines in this group (leaks)
+  std::vector<uint64_t> others;    // the group's other goroutines
+};
+
+struct BlockingReport {
+  std::string kind;    // "deadlock" or "goroutine leak"
+  std::string title;   // e.g. "all goroutines are asleep"
+  std::vector<BlockedGoroutine> goroutines;
+  std::vector<uint64_t> cycle;  // lock cycle, in wait-for order (may be empty)
+};
+
+struct LockOrderEdge {
+  uintptr_t from = 0, to = 0;
+  uint64_t goroutine = 0;
+  std::vector<Frame> from_stack;  // where `from` was acquired
+  std::vector<Frame> to_stack;    // where `to` was acquired, `from` held
+};
+
+struct LockOrderReport {
+  std::vector<LockOrderEdge> edges;  // a cycle: each edge's `to` is the next's `from`
+  std::vector<GoroutineDesc> goroutines;
+};
+
+std::string render_text(const BlockingReport& r);
+std::string render_json(const BlockingReport& r);
+std::string render_text(const LockOrderReport& r);
+std::string render_json(const LockOrderReport& r);
+
 // The frame SUMMARY names: the first not in the csp runtime or the C++
 // standard library (by function name and file path); the first frame if
 // all are.

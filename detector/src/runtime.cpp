@@ -16,6 +16,7 @@
 #include <new>
 #include <string>
 
+#include "blocking.hpp"
 #include "internal.hpp"
 #include "stack_depot.hpp"
 #include "state.hpp"
@@ -128,6 +129,7 @@ __attribute__((constructor(101))) void init() {
   load_suppressions();
   std::atexit(at_exit_handler);
   initialized.store(true, std::memory_order_release);
+  blocking_init();
 }
 
 void register_thread_state(GState* g) {
@@ -333,6 +335,7 @@ GoroutineState* goroutine_new(uint64_t goid, const void* stack_lo, const void* s
   InternalScope in;
   GState* g = new_state();
   g->goid = goid;
+  goroutine_created(goid);
   g->stack_lo = reinterpret_cast<uintptr_t>(stack_lo);
   g->stack_hi = reinterpret_cast<uintptr_t>(stack_hi);
   g->private_lo = closure ? reinterpret_cast<uintptr_t>(closure) : g->stack_hi;
@@ -400,6 +403,7 @@ void goroutine_free(GoroutineState* gst) {
     if (lo < g->stack_hi) ctx->shadow.clear(lo, g->stack_hi - lo);
     // Sync objects that lived on the stack (a cond's waiter) die with it.
     ctx->sync.erase_range(g->stack_lo, g->stack_hi - g->stack_lo);
+    locks_forget(g->stack_lo, g->stack_hi - g->stack_lo);
   }
   if (g->slot) {
     const uintptr_t me = reinterpret_cast<uintptr_t>(g);

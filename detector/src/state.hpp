@@ -68,6 +68,18 @@ struct GState {
   // pointer it was handed, are still checked against each other.
   uintptr_t private_lo = 0;
   FenceState* fence = nullptr;
+  // Locks this goroutine holds (deadlock detector, blocking.cpp), with the
+  // stack of each acquisition. Written by the goroutine itself, and by
+  // another one that unlocks its mutex (Go allows it), under held_mu.
+  struct HeldLock {
+    uintptr_t lock;
+    uint32_t stack;  // stack depot id of the acquisition
+    uint8_t mode;    // as hooks::lock_acquired
+  };
+  static constexpr uint32_t kMaxHeld = 6;  // more nested locks are not tracked
+  std::atomic<uint32_t> held_mu{0};
+  uint32_t nheld = 0;
+  HeldLock held[kMaxHeld];
   static constexpr uint32_t kInlineFrames = 40;
   uintptr_t inline_frames[kInlineFrames];
 };

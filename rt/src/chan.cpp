@@ -182,7 +182,7 @@ __attribute__((noinline)) CSP_NO_TSA void chan_send(chan_core* c, void* elem) {
   w.elem = elem;
   w.c = c;
   c->sendq.enqueue(&w);
-  rt::park(rt::WaitReason::chan_send, pc, unlock_chan, c);
+  rt::park(rt::WaitReason::chan_send, pc, c, unlock_chan, c);
   // Woken by a receiver (success) or by close.
   if (!w.success) throw csp::panic("send on closed channel");
 }
@@ -211,7 +211,7 @@ __attribute__((noinline)) CSP_NO_TSA bool chan_recv(chan_core* c, void* elem) {
   w.elem = elem;
   w.c = c;
   c->recvq.enqueue(&w);
-  rt::park(rt::WaitReason::chan_recv, pc, unlock_chan, c);
+  rt::park(rt::WaitReason::chan_recv, pc, c, unlock_chan, c);
   return w.success;
 }
 

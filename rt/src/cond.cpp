@@ -78,7 +78,7 @@ __attribute__((noinline)) CSP_NO_TSA void cond_wait(cond_state* s, locker_ref l)
     lock.unlock();
   } else {
     n.parked = true;
-    rt::park(rt::WaitReason::cond_wait, pc, rt::SpinLock::unlock_fn, &lock);
+    rt::park(rt::WaitReason::cond_wait, pc, s, rt::SpinLock::unlock_fn, &lock);
   }
   rt::hb::acquire(n.g, &n);  // edge: the signal before this wait returns
   l.lock(l.obj);

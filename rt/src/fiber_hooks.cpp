@@ -122,6 +122,8 @@ void after_switch(G* from, G* to) {
 }  // namespace csp::rt::fiber_hooks
 #elif defined(CSP_HB_CHANSAN)
 #include "chansan/runtime_hooks.hpp"
+#include "timer.hpp"
+#include "wf.hpp"
 
 namespace csp::rt {
 namespace {
@@ -147,12 +149,88 @@ uint64_t stack_owner(uintptr_t addr) {
       &s);
   return s.id;
 }
+
+ch::WaitKind wait_kind(WaitReason r) {
+  switch (r) {
+    case WaitReason::none: return ch::WaitKind::none;
+    case WaitReason::chan_send: return ch::WaitKind::chan_send;
+    case WaitReason::chan_recv: return ch::WaitKind::chan_recv;
+    case WaitReason::chan_send_nil:
+    case WaitReason::chan_recv_nil: return ch::WaitKind::forever;
+    case WaitReason::select: return ch::WaitKind::select;
+    case WaitReason::select_no_cases: return ch::WaitKind::forever;
+    case WaitReason::mutex_lock: return ch::WaitKind::mutex;
+    case WaitReason::rwmutex_lock: return ch::WaitKind::rw_writer;
+    case WaitReason::rwmutex_lock_readers: return ch::WaitKind::rw_writer_readers;
+    case WaitReason::rwmutex_rlock: return ch::WaitKind::rw_reader;
+    case WaitReason::wait_group: return ch::WaitKind::wait_group;
+    case WaitReason::cond_wait: return ch::WaitKind::cond;
+    case WaitReason::once: return ch::WaitKind::once;
+    case WaitReason::sleep: return ch::WaitKind::sleep;
+  }
+  return ch::WaitKind::none;
+}
+
+struct Walk {
+  ch::GoroutineVisitor visit;
+  void* arg;
+};
+
+void describe(G* g, bool is_thread, const Walk& w) {
+  ch::GoroutineInfo info{};
+  info.id = g->id;
+  info.parent_id = g->parent_id;
+  info.is_thread = is_thread;
+  // Acquire: pairs with park's release, so what it waits on is current.
+  info.waiting = g->status.load(std::memory_order_acquire) == GStatus::waiting;
+  info.park_count = g->park_count.load(std::memory_order_relaxed);
+  info.state = static_cast<ch::GoroutineState*>(g->sanitizer_fiber);
+  info.create_pc = g->create_pc;
+  if (info.waiting) {
+    info.kind = wait_kind(g->wait_reason);
+    info.reason = wait_reason_string(g->wait_reason);
+    info.wait_pc = g->wait_pc;
+    info.objs = g->wait_objs;
+    info.nobjs = g->wait_nobjs;
+    info.sp = is_thread ? 0 : reinterpret_cast<uintptr_t>(g->sp);
+  }
+  // A goroutine's G record and the closure sit at the top of its stack;
+  // the record (which links every G) is not the goroutine's memory.
+  info.scan_hi = g->stack.lo ? reinterpret_cast<uintptr_t>(g) : 0;
+  w.visit(info, w.arg);
+}
+
+void walk_goroutines(ch::GoroutineVisitor visit, void* arg) {
+  Walk w{visit, arg};
+  registry_for_each([](G* g, void* a) { describe(g, false, *static_cast<Walk*>(a)); }, &w);
+  registry_for_each_thread_g([](G* g, void* a) { describe(g, true, *static_cast<Walk*>(a)); }, &w);
+}
+
+bool walk_timers(ch::TimerVisitor visit, void* arg) { return timer_for_each_armed(visit, arg); }
+
+void register_walkers() {
+  static const bool registered = (ch::set_stack_owner_fn(stack_owner),
+                                  ch::set_runtime_walkers(walk_goroutines, walk_timers), true);
+  (void)registered;
+}
 }  // namespace
+
+namespace wf {
+void lock_acquired(G* g, const void* lock, LockMode mode, const void* pc) {
+  ch::lock_acquired(state_of(g), lock, static_cast<int>(mode), pc);
+}
+void lock_released(G* g, const void* lock, LockMode mode) {
+  ch::lock_released(state_of(g), lock, static_cast<int>(mode));
+}
+void runtime_owned_begin() { ch::runtime_owned_begin(); }
+void runtime_owned_end() { ch::runtime_owned_end(); }
+void runtime_thread() { ch::runtime_thread(); }
+void main_returned() { ch::main_returned(); }
+}  // namespace wf
 
 namespace fiber_hooks {
 void on_create(G* g) {
-  static const bool registered = (ch::set_stack_owner_fn(stack_owner), true);
-  (void)registered;
+  register_walkers();
   g->sanitizer_fiber = ch::goroutine_new(g->id, g->stack.lo, g->stack.hi, g->closure);
 }
 void on_destroy(G* g) {
@@ -161,7 +239,10 @@ void on_destroy(G* g) {
 }
 void before_switch(G* from, G*, bool) { ch::switched_out(state_of(from)); }
 void after_switch(G*, G* to) { ch::switched_in(state_of(to)); }
-void adopt_thread(G* g) { g->sanitizer_fiber = ch::thread_state(g->id); }
+void adopt_thread(G* g) {
+  register_walkers();
+  g->sanitizer_fiber = ch::thread_state(g->id);
+}
 void on_stack_reuse(const Stack&) {}  // cleared by goroutine_free, down to the depth used
 void at_exit() {}
 }  // namespace fiber_hooks

@@ -30,7 +30,8 @@ enum class WaitReason : uint8_t {
   select,
   select_no_cases,
   mutex_lock,
-  rwmutex_lock,
+  rwmutex_lock,          // a writer waiting for the writer before it
+  rwmutex_lock_readers,  // a writer that owns the lock waiting for readers to leave
   rwmutex_rlock,
   wait_group,
   cond_wait,
@@ -47,6 +48,15 @@ struct G {
   std::atomic<GStatus> status{GStatus::runnable};
   WaitReason wait_reason = WaitReason::none;
   const void* wait_pc = nullptr;    // user call site of the blocking call
+  // What a waiting G waits on (channel cores, sync objects): set by park()
+  // before the status turns waiting (release), read by the deadlock
+  // detector. A select points at its sorted channel list on its stack.
+  const void* const* wait_objs = nullptr;
+  uint32_t wait_nobjs = 0;
+  const void* wait_obj = nullptr;   // storage for a single wait object
+  // Bumped by every park (by the G itself): a G seen waiting twice with the
+  // same count did not run in between (the detector's consistent snapshot).
+  std::atomic<uint32_t> park_count{0};
   Stack stack;                      // empty for the main G and thread Gs
   void (*run)(void*) = nullptr;       // the closure's trampoline
   void* closure = nullptr;          // on this G's stack, below the G

@@ -10,6 +10,7 @@
 
 #include "csp/detail/core.hpp"
 #include "hb.hpp"
+#include "wf.hpp"
 #include "parking_lot.hpp"
 #include "sched.hpp"
 
@@ -33,13 +34,17 @@ __attribute__((noinline)) bool once_begin(once_state* s) {
       return false;
     }
     if (st == kNew &&
-        s->state.compare_exchange_weak(st, kRunning, std::memory_order_acquire))
+        s->state.compare_exchange_weak(st, kRunning, std::memory_order_acquire)) {
+      // The runner holds the once as a lock: a caller waits for it.
+      rt::wf::lock_acquired(rt::current_g(), s, rt::wf::LockMode::once, pc);
       return true;
-    if (st == kRunning) rt::wait_on(&s->state, kRunning, rt::WaitReason::once, pc);
+    }
+    if (st == kRunning) rt::wait_on(&s->state, kRunning, rt::WaitReason::once, pc, s);
   }
 }
 
 void once_finish(once_state* s) {
+  rt::wf::lock_released(rt::current_g(), s, rt::wf::LockMode::once);
   rt::hb::release(rt::current_g(), s);  // edge: the function before every call returns
   s->state.store(kDone, std::memory_order_release);
   rt::wake_on(&s->state, INT_MAX);

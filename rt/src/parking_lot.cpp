@@ -6,6 +6,7 @@
 
 #include "sched.hpp"
 #include "spinlock.hpp"
+#include "wf.hpp"
 
 namespace csp::rt {
 namespace {
@@ -23,7 +24,13 @@ struct alignas(64) Bucket {
 };
 
 constexpr std::size_t kBuckets = 251;  // prime, as Go's semTabSize
-Bucket g_buckets[kBuckets];
+// Runtime-owned (wf.hpp): the buckets link the park nodes of every waiter,
+// which must not look to the deadlock detector like a path from user
+// memory to the waiters' stacks.
+Bucket* const g_buckets = [] {
+  wf::RuntimeOwned own;
+  return new Bucket[kBuckets];
+}();
 
 Bucket& bucket_for(const void* key) {
   auto a = reinterpret_cast<uintptr_t>(key);
@@ -34,7 +41,7 @@ Bucket& bucket_for(const void* key) {
 
 // Parks with the bucket lock held (released after the switch).
 CSP_NO_TSA void wait_on(const std::atomic<uint32_t>* word, uint32_t expected, WaitReason reason,
-                        const void* pc) {
+                        const void* pc, const void* obj) {
   Bucket& b = bucket_for(word);
   b.lock.lock();
   if (word->load(std::memory_order_seq_cst) != expected) {
@@ -48,7 +55,7 @@ CSP_NO_TSA void wait_on(const std::atomic<uint32_t>* word, uint32_t expected, Wa
     b.head = &n;
   }
   b.tail = &n;
-  park(reason, pc, SpinLock::unlock_fn, &b.lock);
+  park(reason, pc, obj, SpinLock::unlock_fn, &b.lock);
 }
 
 void wake_on(const void* word, int count) {
@@ -88,13 +95,13 @@ void wake_on(const void* word, int count) {
   for (int i = 0; i < nwoken; i++) ready(woken[i]);
 }
 
-void sema_acquire(std::atomic<uint32_t>* sema, WaitReason reason, const void* pc) {
+void sema_acquire(std::atomic<uint32_t>* sema, WaitReason reason, const void* pc, const void* obj) {
   for (;;) {
     uint32_t v = sema->load(std::memory_order_relaxed);
     while (v > 0) {
       if (sema->compare_exchange_weak(v, v - 1, std::memory_order_acquire)) return;
     }
-    wait_on(sema, 0, reason, pc);
+    wait_on(sema, 0, reason, pc, obj);
   }
 }
 

@@ -19,13 +19,14 @@
 namespace csp::rt {
 
 // Parks while *word == expected. Returns after a wake_on(word) or at once;
-// callers re-check their condition.
+// callers re-check their condition. `obj` is the sync object the word
+// belongs to (what the G waits on, for the deadlock detector).
 void wait_on(const std::atomic<uint32_t>* word, uint32_t expected, WaitReason reason,
-             const void* pc);
+             const void* pc, const void* obj);
 void wake_on(const void* word, int count);
 
 // A counting semaphore in one word, on the parking lot.
-void sema_acquire(std::atomic<uint32_t>* sema, WaitReason reason, const void* pc);
+void sema_acquire(std::atomic<uint32_t>* sema, WaitReason reason, const void* pc, const void* obj);
 void sema_release(std::atomic<uint32_t>* sema, uint32_t n);  // last touch of *sema: the add
 
 }  // namespace csp::rt

@@ -7,6 +7,7 @@
 
 #include "platform/os.hpp"
 #include "spinlock.hpp"
+#include "wf.hpp"
 
 namespace csp::rt {
 
@@ -24,7 +25,10 @@ struct Registry {
   std::atomic<uint64_t> next_id{2};  // 1 is main
 };
 Registry& reg() {
-  static Registry* r = new Registry;  // never destroyed
+  static Registry* r = [] {
+    wf::RuntimeOwned own;  // links every G: never a path to user objects
+    return new Registry;   // never destroyed
+  }();
   return *r;
 }
 
@@ -63,8 +67,18 @@ void registry_for_each(void (*f)(G*, void*), void* arg) {
   for (G* g = r.head; g; g = g->all_next) f(g, arg);
 }
 
+void registry_for_each_thread_g(void (*f)(G*, void*), void* arg) {
+  Registry& r = reg();
+  SpinGuard l(r.lock);
+  for (G* g = r.thread_gs; g; g = g->all_next) f(g, arg);
+}
+
 G* make_main_g() {
-  G* g = new G;
+  G* g;
+  {
+    wf::RuntimeOwned own;  // holds what main waits on: not a user reference
+    g = new G;
+  }
   g->id = 1;
   g->status.store(GStatus::running);
   registry_add(g);
@@ -73,8 +87,12 @@ G* make_main_g() {
 
 G* make_thread_g(G** tls_slot) {
   Registry& r = reg();
-  G* g = new G;
-  g->parker = new ThreadParker;
+  G* g;
+  {
+    wf::RuntimeOwned own;
+    g = new G;
+    g->parker = new ThreadParker;
+  }
   g->id = r.next_id.fetch_add(1, std::memory_order_relaxed);
   g->status.store(GStatus::running);
   {
@@ -93,6 +111,10 @@ G* make_thread_g(G** tls_slot) {
 }
 
 void thread_g_park(G* g) {
+  // Spill every callee-saved register into this frame: the deadlock
+  // detector scans a blocked thread's stack, and a pointer the caller keeps
+  // only in a register must be seen there.
+  __builtin_unwind_init();
   ThreadParker* p = g->parker;
   while (p->token.exchange(0, std::memory_order_acquire) == 0) os::futex_wait(&p->token, 0);
 }
@@ -114,6 +136,7 @@ const char* wait_reason_string(WaitReason r) {
     case WaitReason::select_no_cases: return "select (no cases)";
     case WaitReason::mutex_lock: return "sync.Mutex.Lock";
     case WaitReason::rwmutex_lock: return "sync.RWMutex.Lock";
+    case WaitReason::rwmutex_lock_readers: return "sync.RWMutex.Lock";
     case WaitReason::rwmutex_rlock: return "sync.RWMutex.RLock";
     case WaitReason::wait_group: return "sync.WaitGroup.Wait";
     case WaitReason::cond_wait: return "sync.Cond.Wait";

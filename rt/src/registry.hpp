@@ -26,6 +26,9 @@ int registry_live();         // goroutines on the list, main included
 // not block or spawn.
 void registry_for_each(void (*f)(G* g, void* arg), void* arg);
 
+// The same for the G records of OS threads (thread Gs).
+void registry_for_each_thread_g(void (*f)(G* g, void* arg), void* arg);
+
 G* make_main_g();                 // goroutine 1: the main thread's context
 G* make_thread_g(G** tls_slot);   // a non-worker OS thread's G
 void thread_g_park(G* g);

@@ -17,8 +17,16 @@
 #include "parking_lot.hpp"
 #include "platform/os.hpp"
 #include "sched.hpp"
+#include "wf.hpp"
 
 namespace csp::detail {
+
+// mutex.cpp: the lock without the deadlock detector's bookkeeping.
+bool mutex_try_lock_impl(std::atomic<uint32_t>* state) noexcept;
+void mutex_lock_impl(std::atomic<uint32_t>* state, const void* pc, rt::WaitReason reason,
+                     const void* obj);
+void mutex_unlock_impl(std::atomic<uint32_t>* state);
+
 namespace {
 
 constexpr int32_t kMaxReaders = 1 << 30;
@@ -42,8 +50,9 @@ void writer_acquired(rwmutex_state* s) {
 __attribute__((noinline)) void rw_lock_shared(rwmutex_state* s) {
   const void* pc = __builtin_return_address(0);
   if (s->reader_count.fetch_add(1, std::memory_order_acq_rel) < 0)
-    rt::sema_acquire(&s->reader_sem, rt::WaitReason::rwmutex_rlock, pc);
+    rt::sema_acquire(&s->reader_sem, rt::WaitReason::rwmutex_rlock, pc, s);
   rt::hb::acquire(rt::current_g(), writer_key(s));  // edge: unlock before lock_shared
+  rt::wf::lock_acquired(rt::current_g(), s, rt::wf::LockMode::shared, pc);
 }
 
 bool rw_try_lock_shared(rwmutex_state* s) noexcept {
@@ -52,12 +61,14 @@ bool rw_try_lock_shared(rwmutex_state* s) noexcept {
     if (c < 0) return false;
     if (s->reader_count.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel)) {
       rt::hb::acquire(rt::current_g(), writer_key(s));  // edge: unlock before lock_shared
+      rt::wf::lock_acquired(rt::current_g(), s, rt::wf::LockMode::shared, __builtin_return_address(0));
       return true;
     }
   }
 }
 
 void rw_unlock_shared(rwmutex_state* s) {
+  rt::wf::lock_released(rt::current_g(), s, rt::wf::LockMode::shared);
   rt::hb::release(rt::current_g(), readers_key(s));  // edge: unlock_shared before the next lock
   int32_t r = s->reader_count.fetch_sub(1, std::memory_order_acq_rel) - 1;
   if (r >= 0) return;
@@ -71,7 +82,10 @@ void rw_unlock_shared(rwmutex_state* s) {
 
 __attribute__((noinline)) void rw_lock(rwmutex_state* s) {
   const void* pc = __builtin_return_address(0);
-  mutex_lock(&s->w);
+  mutex_lock_impl(&s->w, pc, rt::WaitReason::rwmutex_lock, s);
+  // Owning w is holding the lock, for the deadlock detector: later writers
+  // and new readers wait for this goroutine from here on.
+  rt::wf::lock_acquired(rt::current_g(), s, rt::wf::LockMode::exclusive, pc);
   // The previous writer may have released w but not yet re-admitted
   // readers (rw_unlock); only its pending add keeps the count negative.
   for (unsigned spins = 0; s->reader_count.load(std::memory_order_acquire) < 0; spins++) {
@@ -83,26 +97,28 @@ __attribute__((noinline)) void rw_lock(rwmutex_state* s) {
   }
   int32_t r = s->reader_count.fetch_sub(kMaxReaders, std::memory_order_acq_rel);
   if (r != 0 && s->reader_wait.fetch_add(r, std::memory_order_acq_rel) + r != 0)
-    rt::sema_acquire(&s->writer_sem, rt::WaitReason::rwmutex_lock, pc);
+    rt::sema_acquire(&s->writer_sem, rt::WaitReason::rwmutex_lock_readers, pc, s);
   writer_acquired(s);
 }
 
 bool rw_try_lock(rwmutex_state* s) noexcept {
-  if (!mutex_try_lock(&s->w)) return false;
+  if (!mutex_try_lock_impl(&s->w)) return false;
   int32_t zero = 0;
   if (!s->reader_count.compare_exchange_strong(zero, -kMaxReaders, std::memory_order_acq_rel)) {
-    mutex_unlock(&s->w);
+    mutex_unlock_impl(&s->w);
     return false;
   }
   writer_acquired(s);
+  rt::wf::lock_acquired(rt::current_g(), s, rt::wf::LockMode::exclusive, __builtin_return_address(0));
   return true;
 }
 
 void rw_unlock(rwmutex_state* s) {
   if (s->reader_count.load(std::memory_order_relaxed) >= 0)
     throw csp::panic("sync: unlock of unlocked mutex");
+  rt::wf::lock_released(rt::current_g(), s, rt::wf::LockMode::exclusive);
   rt::hb::release(rt::current_g(), writer_key(s));  // edge: unlock before the next lock(_shared)
-  mutex_unlock(&s->w);
+  mutex_unlock_impl(&s->w);
   int32_t r = s->reader_count.fetch_add(kMaxReaders, std::memory_order_acq_rel) + kMaxReaders;
   if (r > 0) rt::sema_release(&s->reader_sem, static_cast<uint32_t>(r));
 }

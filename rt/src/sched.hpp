@@ -17,7 +17,11 @@ G* current_g();
 // Parks the current G. `unlock(arg)` runs once the G is off its stack (for a
 // goroutine: in the next context), so a waker that needs the lock released
 // by unlock can never ready the G before its context is saved.
-void park(WaitReason reason, const void* pc, void (*unlock)(void*), void* arg);
+// `obj` (or `objs`, which must stay valid while parked) is what the G waits
+// on, for the deadlock detector (G::wait_objs).
+void park(WaitReason reason, const void* pc, const void* obj, void (*unlock)(void*), void* arg);
+void park_on(WaitReason reason, const void* pc, const void* const* objs, uint32_t nobjs,
+             void (*unlock)(void*), void* arg);
 
 // Makes a parked G runnable (from any thread). For a goroutine woken by a
 // goroutine, it runs next on the waker's worker (Go's runnext).

@@ -33,6 +33,7 @@
 #include "csp/detail/core.hpp"
 #include "fiber_hooks.hpp"
 #include "hb.hpp"
+#include "wf.hpp"
 #include "platform/context.hpp"
 #include "platform/os.hpp"
 #include "registry.hpp"
@@ -431,6 +432,7 @@ void goroutine_exit(G* g) {
 }
 
 void* worker_thread_main(void* arg) {
+  wf::runtime_thread();
   auto* w = static_cast<Worker*>(arg);
   tls_worker = w;
   w->current = &w->g0;
@@ -440,7 +442,11 @@ void* worker_thread_main(void* arg) {
 }
 
 Worker* new_worker(int id) {
-  auto* w = new Worker;
+  Worker* w;
+  {
+    wf::RuntimeOwned own;  // holds G pointers: never a path to user objects
+    w = new Worker;
+  }
   w->id = id;
   w->rng = 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(id + 1);
   w->g0.id = 0;
@@ -497,6 +503,7 @@ int parse_maxprocs() {
 // scheduler. Blocked goroutines never run again; one in the middle of user
 // code finishes that stretch, as a std::thread still running at exit would.
 void stop_runtime_at_exit() {
+  wf::main_returned();  // the leak check sees goroutines as main left them
   g_sched->exiting.store(true);
   fiber_hooks::at_exit();
 }
@@ -523,32 +530,40 @@ uint32_t fastrand() {
 
 bool exiting() { return g_sched && g_sched->exiting.load(std::memory_order_relaxed); }
 
-void park(WaitReason reason, const void* pc, void (*unlock)(void*), void* arg) {
+void park_on(WaitReason reason, const void* pc, const void* const* objs, uint32_t nobjs,
+             void (*unlock)(void*), void* arg) {
   Worker* w = current_worker();
+  G* g = w ? w->current : current_g();
+  CSP_CHECK(!w || g != &w->g0);
+  g->wait_reason = reason;
+  g->wait_pc = pc;
+  g->wait_objs = objs;
+  g->wait_nobjs = nobjs;
+  g->park_count.store(g->park_count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  // Release: a detector that sees `waiting` sees what the G waits on.
+  g->status.store(GStatus::waiting, std::memory_order_release);
   if (!w) {
-    G* g = current_g();
-    g->wait_reason = reason;
-    g->wait_pc = pc;
-    g->status.store(GStatus::waiting, std::memory_order_relaxed);
     if (unlock) unlock(arg);
     thread_g_park(g);
     g->status.store(GStatus::running, std::memory_order_relaxed);
-    g->wait_reason = WaitReason::none;
-    return;
+  } else {
+    G* next = find_local(w);
+    if (unlock) set_post(w, unlock, arg);
+    switch_to(w, g, next ? next : &w->g0);
   }
-  G* g = w->current;
-  CSP_CHECK(g != &w->g0);
-  g->wait_reason = reason;
-  g->wait_pc = pc;
-  g->status.store(GStatus::waiting, std::memory_order_relaxed);
-  G* next = find_local(w);
-  if (unlock) set_post(w, unlock, arg);
-  switch_to(w, g, next ? next : &w->g0);
   g->wait_reason = WaitReason::none;
+  g->wait_nobjs = 0;
+  g->wait_objs = nullptr;
+}
+
+void park(WaitReason reason, const void* pc, const void* obj, void (*unlock)(void*), void* arg) {
+  G* g = current_g();
+  g->wait_obj = obj;
+  park_on(reason, pc, &g->wait_obj, obj ? 1 : 0, unlock, arg);
 }
 
 void park_forever(WaitReason reason, const void* pc) {
-  for (;;) park(reason, pc, nullptr, nullptr);
+  for (;;) park(reason, pc, nullptr, nullptr, nullptr);
 }
 
 void ready(G* g) {
@@ -584,7 +599,10 @@ void runtime_init() {
     while (state.load(std::memory_order_acquire) != 2) os::thread_yield();
     return;
   }
-  g_sched = new Sched;
+  {
+    wf::RuntimeOwned own;
+    g_sched = new Sched;
+  }
   int n = parse_maxprocs();
   g_sched->nprocs.store(n);
   install_panic_handler();

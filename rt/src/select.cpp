@@ -147,7 +147,10 @@ __attribute__((noinline)) CSP_NO_TSA std::size_t select_run(select_case* cases, 
     (cases[i].kind == case_kind::send ? w.c->sendq : w.c->recvq).enqueue(&w);
   }
   self->param = nullptr;
-  rt::park(rt::WaitReason::select, pc, LockSet::unlock_fn, &locks);
+  // What it waits on, for the deadlock detector: the channel list, which
+  // lives in this frame until the park returns.
+  rt::park_on(rt::WaitReason::select, pc, const_cast<const void* const*>(reinterpret_cast<void* const*>(locks.chans)),
+              static_cast<uint32_t>(locks.n), LockSet::unlock_fn, &locks);
 
   auto* winner = static_cast<Waiter*>(self->param);
   locks.lock();

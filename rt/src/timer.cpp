@@ -12,6 +12,7 @@
 #include "registry.hpp"
 #include "sched.hpp"
 #include "spinlock.hpp"
+#include "wf.hpp"
 
 namespace csp::rt {
 namespace {
@@ -22,6 +23,9 @@ struct Timers {
   std::atomic<uint32_t> wake_seq{0};  // futex: bumped when the earliest changes
   std::atomic<bool> started{false};
   pthread_t thread{};
+  // Entries taken off the heap and not yet fired (and re-armed): the timer
+  // thread is acting on them (guarded by lock; the deadlock detector).
+  int firing CSP_GUARDED_BY(lock) = 0;
 };
 Timers& timers() {
   static Timers* t = new Timers;  // never destroyed
@@ -79,6 +83,7 @@ void heap_remove(Timers& ts, TimerEntry* t) CSP_REQUIRES(ts.lock) {
 }
 
 void* timer_thread_main(void*) {
+  wf::runtime_thread();
   Timers& ts = timers();
   std::vector<std::pair<TimerEntry*, uint64_t>> due;
   for (;;) {
@@ -93,6 +98,7 @@ void* timer_thread_main(void*) {
         heap_remove(ts, t);  // the heap's reference passes to `due`
         due.emplace_back(t, t->seq);
       }
+      ts.firing = static_cast<int>(due.size());
       if (!ts.heap.empty()) wait_ns = ts.heap[0]->when - now;
     }
     if (exiting()) {  // fire nothing once exit began (see stop_runtime_at_exit)
@@ -119,6 +125,8 @@ void* timer_thread_main(void*) {
     }
     if (!due.empty()) {
       due.clear();
+      SpinGuard l(ts.lock);
+      ts.firing = 0;
       continue;
     }
     os::futex_wait(&ts.wake_seq, seq, wait_ns);
@@ -193,6 +201,13 @@ bool timer_modify(TimerEntry* t, int64_t when) {
   return was;
 }
 
+bool timer_for_each_armed(void (*f)(const void*, void*), void* arg) {
+  Timers& ts = timers();
+  SpinGuard l(ts.lock);
+  for (TimerEntry* t : ts.heap) f(t->arg, arg);
+  return ts.firing == 0;
+}
+
 void timer_unref(TimerEntry* t) {
   if (t->refs.fetch_sub(1, std::memory_order_acq_rel) == 1 && t->destroy) t->destroy(t);
 }
@@ -215,7 +230,7 @@ CSP_NO_TSA void timer_sleep_until(int64_t when, const void* pc) {
   if (first) kick(ts);
   // The timer thread can fire only after the lock is released, which park
   // does once this goroutine is off its stack.
-  park(WaitReason::sleep, pc, SpinLock::unlock_fn, &ts.lock);
+  park(WaitReason::sleep, pc, nullptr, SpinLock::unlock_fn, &ts.lock);
 }
 
 }  // namespace csp::rt

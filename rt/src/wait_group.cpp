@@ -38,7 +38,7 @@ __attribute__((noinline)) void wg_wait(wait_group_state* s) {
   for (;;) {
     if ((state >> 32) == 0) break;
     if (s->state.compare_exchange_weak(state, state + 1, std::memory_order_acq_rel)) {
-      rt::sema_acquire(&s->sema, rt::WaitReason::wait_group, pc);
+      rt::sema_acquire(&s->sema, rt::WaitReason::wait_group, pc, s);
       if (s->state.load(std::memory_order_relaxed) != 0)
         throw csp::panic("sync: WaitGroup is reused before previous Wait has returned");
       break;

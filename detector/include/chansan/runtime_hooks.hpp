@@ -53,4 +53,61 @@ void invisible_end();
 using StackOwnerFn = uint64_t (*)(uintptr_t addr);
 void set_stack_owner_fn(StackOwnerFn fn);
 
+// ---- the wait-for seam (rt/src/wf.hpp): deadlocks, lock order, leaks ----
+
+// What a parked goroutine waits on, by kind of wake-up it needs.
+enum class WaitKind : uint8_t {
+  none,
+  chan_send,
+  chan_recv,
+  select,
+  forever,            // a nil channel, a select with no cases
+  mutex,              // waits for the mutex's holder
+  rw_writer,          // waits for the rwmutex's writer (the one before it)
+  rw_writer_readers,  // owns the rwmutex, waits for its readers to leave
+  rw_reader,          // waits for the rwmutex's writer (holding or pending)
+  wait_group,
+  cond,
+  once,               // waits for the goroutine running the function
+  sleep,              // its timer will wake it
+};
+
+// One goroutine (or OS thread blocked in csp) as the runtime sees it.
+struct GoroutineInfo {
+  uint64_t id;
+  uint64_t parent_id;
+  GoroutineState* state;  // valid while waiting (a thread's may be gone otherwise)
+  bool waiting;
+  bool is_thread;          // an OS thread's G, not a goroutine
+  WaitKind kind;           // while waiting
+  const char* reason;      // Go's wait reason, e.g. "chan receive"
+  const void* wait_pc;     // the user's call of the blocking operation
+  const void* create_pc;
+  const void* const* objs;  // what it waits on (valid while waiting)
+  uint32_t nobjs;
+  uint32_t park_count;     // the same count twice: it did not run in between
+  uintptr_t sp;            // a waiting goroutine's saved stack pointer
+  uintptr_t scan_hi;       // its stack ends here for scanning (0: the thread's own stack)
+};
+using GoroutineVisitor = void (*)(const GoroutineInfo& g, void* arg);
+using WalkGoroutinesFn = void (*)(GoroutineVisitor visit, void* arg);
+// Each armed timer's argument (what firing it acts on). Returns false if
+// the timer thread is firing timers (acting on what the walk cannot show).
+using TimerVisitor = void (*)(const void* timer_arg, void* arg);
+using WalkTimersFn = bool (*)(TimerVisitor visit, void* arg);
+void set_runtime_walkers(WalkGoroutinesFn goroutines, WalkTimersFn timers);
+
+// `mode`: 0 exclusive (mutex, rwmutex writer), 1 shared (rwmutex reader),
+// 2 once (the goroutine running a once's function). Called when g owns the
+// lock, and before it gives it up.
+void lock_acquired(GoroutineState* g, const void* lock, int mode, const void* pc);
+void lock_released(GoroutineState* g, const void* lock, int mode);
+// Brackets the runtime's own records: not heap blocks of the program.
+void runtime_owned_begin();
+void runtime_owned_end();
+// The calling thread is the runtime's (a worker, the timer thread).
+void runtime_thread();
+// main has returned: the goroutine leak check.
+void main_returned();
+
 }  // namespace chansan::hooks

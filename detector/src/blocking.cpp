@@ -1,0 +1,583 @@
+// Blocking bugs: deadlocks, lock-order inversions and goroutine leaks
+// (detector/DESIGN.md, "Blocking bugs"). The glue between the runtime's
+// wait-for seam (rt/src/wf.hpp), the analyses (waitfor.hpp, lock_graph.hpp)
+// and the reports.
+//
+//  - Lock bookkeeping runs on the goroutine that locks: its held-lock list,
+//    and for a nested acquisition the lock-order edge (held -> new), with a
+//    cycle check through the new edge. A cycle is reported at once, as a
+//    lock-order inversion, whether or not this run deadlocks.
+//  - A watchdog thread looks at the goroutines every few milliseconds:
+//      * a cycle of goroutines each blocked on a lock the next one holds,
+//        seen twice with nothing in it having run, is a deadlock;
+//      * when nothing runs (every goroutine and every thread of the
+//        program blocked in csp), the stuck-goroutine search (waitfor.hpp)
+//        runs on the frozen memory; goroutines it finds stuck are a
+//        deadlock, and if every goroutine is stuck the program ends, as Go
+//        ends one whose goroutines are all asleep.
+//  - When main returns, goroutines the same search finds stuck are leaks,
+//    grouped by where they were created and where they block.
+//
+// The watchdog only reads: goroutine records under the registry lock, the
+// held lists under their own lock, and memory that nothing is writing (the
+// snapshot is taken twice, and a verdict stands only if every goroutine
+// still waits with the same park count).
+#include <dlfcn.h>
+#include <link.h>
+#include <pthread.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "blocking.hpp"
+#include "heap.hpp"
+#include "internal.hpp"
+#include "internal_mutex.hpp"
+#include "lock_graph.hpp"
+#include "stack_depot.hpp"
+#include "symbolize.hpp"
+#include "waitfor.hpp"
+
+namespace chansan {
+namespace {
+
+using K = hooks::WaitKind;
+
+std::atomic<hooks::WalkGoroutinesFn> g_walk_goroutines{nullptr};
+std::atomic<hooks::WalkTimersFn> g_walk_timers{nullptr};
+// Threads the program created (not the runtime's, not the detector's) that
+// are alive: each is running code unless it is blocked in csp.
+std::atomic<int> g_user_threads{0};
+__thread bool tls_runtime_thread = false;
+std::atomic<uint64_t> g_max_goid{1};
+
+InternalMutex graph_mu;
+LockGraph* g_graph = nullptr;         // guarded by graph_mu
+std::atomic<uintptr_t> g_graph_lo{~uintptr_t{0}}, g_graph_hi{0};  // bounds of its locks
+std::unordered_set<uint64_t>* g_seen_inversions = nullptr;  // guarded by graph_mu
+
+InternalMutex analysis_mu;                          // one analysis at a time
+std::unordered_set<uint64_t>* g_reported = nullptr;  // goroutines reported stuck; analysis_mu
+
+// ---- held locks ----
+
+struct HeldGuard {
+  explicit HeldGuard(GState* g) : g_(g) {
+    while (g_->held_mu.exchange(1, std::memory_order_acquire)) __builtin_ia32_pause();
+  }
+  ~HeldGuard() { g_->held_mu.store(0, std::memory_order_release); }
+  GState* g_;
+};
+
+uint32_t current_stack(GState* g, uintptr_t pc) {
+  uintptr_t pcs[64];
+  std::size_t n = 0;
+  pcs[n++] = pc;
+  for (uint32_t i = g->depth; i > 0 && n < 64; i--) pcs[n++] = g->frames[i - 1];
+  InternalScope in;
+  return depot_put(pcs, n);
+}
+
+uint64_t mix(uint64_t a, uint64_t b) {
+  uint64_t h = a * 0x9e3779b97f4a7c15ull ^ (b + 0x632be59bd9b4e019ull + (a << 6) + (a >> 2));
+  return h ^ (h >> 29);
+}
+
+std::vector<Frame> frames_of(uint32_t stack, bool creation) {
+  std::vector<Frame> f = symbolize_stack(depot_get(stack));
+  trim_plumbing(f, !creation);
+  return f;
+}
+
+std::vector<std::string> names_of(const std::vector<const std::vector<Frame>*>& stacks) {
+  std::vector<std::string> names;
+  for (const auto* s : stacks)
+    for (const Frame& f : *s) {
+      names.push_back(f.function);
+      if (!f.file.empty()) names.push_back(f.file);
+    }
+  return names;
+}
+
+void report_inversion(const std::vector<LockEdge>& cycle) {
+  LockOrderReport r;
+  for (const LockEdge& e : cycle) {
+    LockOrderEdge out;
+    out.from = e.from;
+    out.to = e.to;
+    out.goroutine = e.goid;
+    out.from_stack = frames_of(e.from_stack, false);
+    out.to_stack = frames_of(e.to_stack, false);
+    r.edges.push_back(std::move(out));
+    bool known = false;
+    for (const GoroutineDesc& d : r.goroutines) known |= d.id == e.goid;
+    if (known || e.goid == 0) continue;
+    GoroutineDesc d;
+    d.id = e.goid;
+    d.is_main = e.goid == 1;
+    if (!d.is_main) d.created_at = frames_of(e.create_stack, true);
+    if (d.is_main || !d.created_at.empty()) r.goroutines.push_back(std::move(d));
+  }
+  std::vector<const std::vector<Frame>*> stacks;
+  for (const LockOrderEdge& e : r.edges) {
+    stacks.push_back(&e.from_stack);
+    stacks.push_back(&e.to_stack);
+  }
+  if (ctx->suppressions.size() && ctx->suppressions.matches(SuppressionKind::deadlock, names_of(stacks)))
+    return;
+  emit_report(ctx->options.report_format == ReportFormat::json ? render_json(r) : render_text(r));
+}
+
+// ---- snapshots ----
+
+void collect_goroutine(const hooks::GoroutineInfo& info, void* arg) {
+  auto* snap = static_cast<Snapshot*>(arg);
+  // A thread's G outlives the thread; only a waiting one is certainly alive.
+  if (info.is_thread && !info.waiting) return;
+  GSnap s;
+  s.id = info.id;
+  s.waiting = info.waiting;
+  s.is_thread = info.is_thread;
+  s.park_count = info.park_count;
+  s.create_pc = reinterpret_cast<uintptr_t>(info.create_pc);
+  auto* g = reinterpret_cast<GState*>(info.state);
+  s.state = g;
+  if (info.waiting) {
+    s.kind = info.kind;
+    s.reason = info.reason;
+    s.wait_pc = reinterpret_cast<uintptr_t>(info.wait_pc);
+    uint32_t n = info.nobjs < 64 ? info.nobjs : 64;
+    for (uint32_t i = 0; i < n && info.objs; i++) s.objs.push_back(reinterpret_cast<uintptr_t>(info.objs[i]));
+    s.sp = info.sp;
+  }
+  if (g) {
+    s.stack_lo = g->stack_lo;
+    s.stack_hi = info.scan_hi ? info.scan_hi : g->stack_hi;
+    HeldGuard l(g);
+    for (uint32_t i = 0; i < g->nheld; i++) s.held.push_back({g->held[i].lock, g->held[i].stack, g->held[i].mode});
+  }
+  snap->gs.push_back(std::move(s));
+}
+
+bool take_snapshot(Snapshot& snap) {
+  auto walk = g_walk_goroutines.load(std::memory_order_acquire);
+  if (!walk) return false;
+  snap.gs.clear();
+  snap.gs.reserve(64);
+  snap.timer_args.clear();
+  InternalScope in;
+  walk(collect_goroutine, &snap);
+  snap.timers_firing = false;
+  if (auto timers = g_walk_timers.load(std::memory_order_acquire))
+    snap.timers_firing = !timers(
+        [](const void* a, void* s) { static_cast<Snapshot*>(s)->timer_args.push_back(reinterpret_cast<uintptr_t>(a)); },
+        &snap);
+  return true;
+}
+
+// Nothing of the program runs: every goroutine waits (but `except`, the
+// caller), and every thread the program made is blocked in csp.
+bool quiescent(const Snapshot& snap, uint64_t except) {
+  if (snap.timers_firing) return false;
+  int waiting_threads = 0;
+  for (const GSnap& g : snap.gs) {
+    if (g.id == except) continue;
+    if (!g.waiting) return false;
+    if (g.is_thread) waiting_threads++;
+  }
+  return waiting_threads >= g_user_threads.load(std::memory_order_acquire);
+}
+
+// The same goroutines, each still waiting with the same park count.
+bool unchanged(const Snapshot& a, const Snapshot& b, uint64_t except) {
+  if (b.timers_firing) return false;
+  std::unordered_map<uint64_t, uint32_t> counts;
+  for (const GSnap& g : a.gs)
+    if (g.id != except) counts[g.id] = g.waiting ? g.park_count : ~0u;
+  std::size_t seen = 0;
+  for (const GSnap& g : b.gs) {
+    if (g.id == except) continue;
+    auto it = counts.find(g.id);
+    if (it == counts.end() || !g.waiting || it->second != g.park_count) return false;
+    seen++;
+  }
+  return seen == counts.size();
+}
+
+uint64_t fingerprint(const Snapshot& s) {
+  uint64_t h = s.timer_args.size();
+  for (const GSnap& g : s.gs) h += mix(g.id, g.park_count | uint64_t{g.waiting} << 32);
+  return h;
+}
+
+int add_global_range(dl_phdr_info* info, size_t, void* arg) {
+  auto* mem = static_cast<MemoryView*>(arg);
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_W)) continue;
+    uintptr_t lo = info->dlpi_addr + ph.p_vaddr;
+    mem->globals.push_back({lo, lo + ph.p_memsz});
+  }
+  return 0;
+}
+
+void memory_view(MemoryView& mem) {
+  InternalScope in;
+  mem.globals.clear();
+  dl_iterate_phdr(add_global_range, &mem);
+  heap_snapshot(mem.heap);
+  std::sort(mem.heap.begin(), mem.heap.end());
+}
+
+// ---- reports of blocked goroutines ----
+
+const char* object_kind(K k) {
+  switch (k) {
+    case K::chan_send:
+    case K::chan_recv:
+    case K::select: return "channel";
+    case K::mutex: return "mutex";
+    case K::rw_writer:
+    case K::rw_writer_readers:
+    case K::rw_reader: return "rwmutex";
+    case K::wait_group: return "wait group";
+    case K::cond: return "cond";
+    case K::once: return "once";
+    default: return "";
+  }
+}
+
+BlockedGoroutine describe(const Snapshot& snap, std::size_t i) {
+  const GSnap& s = snap.gs[i];
+  BlockedGoroutine b;
+  b.id = s.id;
+  b.is_main = s.id == 1;
+  b.is_thread = s.is_thread;
+  b.waiting = s.waiting ? s.reason : "running";
+  if (s.waiting) {
+    b.object_kind = object_kind(s.kind);
+    b.objects = s.objs;
+    if (waits_for_lock(s.kind))
+      for (std::size_t h : lock_holders(snap, i)) b.holders.push_back(snap.gs[h].id);
+  }
+  auto* g = static_cast<GState*>(s.state);
+  if (s.waiting && g) {
+    std::vector<uintptr_t> pcs;
+    if (s.wait_pc) pcs.push_back(s.wait_pc);
+    for (uint32_t k = g->depth; k > 0 && pcs.size() < 64; k--) pcs.push_back(g->frames[k - 1]);
+    b.stack = symbolize_stack(pcs);
+    trim_plumbing(b.stack);
+  }
+  if (g && !b.is_main && !s.is_thread) b.created_at = frames_of(g->create_stack, true);
+  return b;
+}
+
+bool suppressed(SuppressionKind kind, const BlockingReport& r) {
+  if (!ctx->suppressions.size()) return false;
+  std::vector<const std::vector<Frame>*> stacks;
+  for (const BlockedGoroutine& g : r.goroutines) {
+    stacks.push_back(&g.stack);
+    stacks.push_back(&g.created_at);
+  }
+  return ctx->suppressions.matches(kind, names_of(stacks));
+}
+
+void emit(const BlockingReport& r, SuppressionKind kind) {
+  if (suppressed(kind, r)) return;
+  emit_report(ctx->options.report_format == ReportFormat::json ? render_json(r) : render_text(r));
+}
+
+// Reports goroutines `idx` as one deadlock; true if any was new.
+bool report_deadlock(const Snapshot& snap, const std::vector<std::size_t>& idx, const std::string& title,
+                     const std::vector<uint64_t>& cycle) {
+  BlockingReport r;
+  r.kind = "deadlock";
+  r.title = title;
+  r.cycle = cycle;
+  for (std::size_t i : idx) {
+    if (!g_reported->insert(snap.gs[i].id).second && cycle.empty()) continue;
+    r.goroutines.push_back(describe(snap, i));
+  }
+  if (r.goroutines.empty()) return false;
+  // Main first (what a reader of a whole-program deadlock looks for), then
+  // in the order the goroutines were created.
+  std::sort(r.goroutines.begin(), r.goroutines.end(), [](const BlockedGoroutine& a, const BlockedGoroutine& b) {
+    return a.is_main != b.is_main ? a.is_main : a.id < b.id;
+  });
+  emit(r, SuppressionKind::deadlock);
+  return true;
+}
+
+// ---- the watchdog ----
+
+std::map<uint64_t, int>* g_cycle_candidates = nullptr;  // analysis_mu: cycle key -> ticks seen
+uint64_t g_last_analyzed = 0;
+
+void check_lock_cycles(const Snapshot& snap) {
+  std::map<uint64_t, int> next;
+  for (const auto& cycle : find_lock_cycles(snap)) {
+    bool all_reported = true;
+    uint64_t key = 0;
+    for (std::size_t i : cycle) {
+      key += mix(snap.gs[i].id, snap.gs[i].park_count);
+      all_reported &= g_reported->count(snap.gs[i].id) != 0;
+    }
+    if (all_reported) continue;
+    auto it = g_cycle_candidates->find(key);
+    int seen = it == g_cycle_candidates->end() ? 1 : it->second + 1;
+    // Seen in two snapshots with no member having run in between.
+    if (seen >= 2) {
+      std::vector<uint64_t> ids;
+      for (std::size_t i : cycle) ids.push_back(snap.gs[i].id);
+      for (std::size_t i : cycle) g_reported->erase(snap.gs[i].id);
+      report_deadlock(snap, cycle, "lock cycle", ids);
+      for (std::size_t i : cycle) g_reported->insert(snap.gs[i].id);
+      continue;
+    }
+    next[key] = seen;
+  }
+  g_cycle_candidates->swap(next);
+}
+
+// The stuck-goroutine search on a quiescent snapshot; `except` is the
+// calling goroutine (0: none), `main_returned` makes main an agent without
+// a stack. Returns false if the snapshot did not hold still.
+bool stuck_goroutines(Snapshot& snap, uint64_t except, bool main_returned, std::vector<std::size_t>& stuck) {
+  for (GSnap& g : snap.gs) {
+    if (main_returned && g.id == 1) {
+      g.waiting = false;  // runs static destructors: may touch globals
+      g.stack_lo = g.stack_hi = 0;
+    }
+  }
+  MemoryView mem;
+  memory_view(mem);
+  {
+    InternalScope in;
+    stuck = find_stuck(snap, mem);
+  }
+  Snapshot again;
+  if (!take_snapshot(again)) return false;
+  return unchanged(snap, again, except);
+}
+
+void tick() {
+  std::lock_guard<InternalMutex> l(analysis_mu);
+  Snapshot snap;
+  if (!take_snapshot(snap)) return;
+  check_lock_cycles(snap);
+  if (!quiescent(snap, 0)) return;
+  uint64_t fp = fingerprint(snap);
+  if (fp == g_last_analyzed) return;  // nothing changed since: same verdict
+  std::vector<std::size_t> stuck;
+  if (!stuck_goroutines(snap, 0, false, stuck)) return;
+  g_last_analyzed = fp;
+  if (stuck.empty()) return;
+  bool everyone = stuck.size() == snap.gs.size();
+  report_deadlock(snap, stuck, everyone ? "all goroutines are asleep" : "goroutines blocked forever while others run",
+                  {});
+  if (everyone) {
+    // Go ends such a program; so do we, with the report written.
+    finish_reports();
+    _exit(ctx->options.exitcode);
+  }
+}
+
+void* watchdog_main(void*) {
+  tls_internal++;  // the detector's own thread: nothing it does is the program's
+  long period_ns = 10 * 1000 * 1000;
+  for (;;) {
+    timespec ts{0, period_ns};
+    nanosleep(&ts, nullptr);
+    timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    tick();
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    // Keep the watchdog under ~2% of a core however large the program.
+    long took = (b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec);
+    period_ns = std::max(10L * 1000 * 1000, std::min(50 * took, 1000L * 1000 * 1000));
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void blocking_init() {
+  InternalScope in;
+  g_graph = new LockGraph;
+  g_seen_inversions = new std::unordered_set<uint64_t>;
+  g_reported = new std::unordered_set<uint64_t>;
+  g_cycle_candidates = new std::map<uint64_t, int>;
+  if (!ctx->options.detect_deadlocks) return;
+  pthread_t t;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&attr, 1 << 20);
+  pthread_create(&t, &attr, watchdog_main, nullptr);
+  pthread_attr_destroy(&attr);
+}
+
+void user_thread_started() {
+  g_user_threads.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void user_thread_exited() {
+  if (!tls_runtime_thread) g_user_threads.fetch_sub(1, std::memory_order_acq_rel);
+}
+
+void goroutine_created(uint64_t goid) {
+  uint64_t m = g_max_goid.load(std::memory_order_relaxed);
+  while (goid > m && !g_max_goid.compare_exchange_weak(m, goid)) {
+  }
+}
+
+void locks_forget(uintptr_t addr, std::size_t n) {
+  if (addr + n <= g_graph_lo.load(std::memory_order_relaxed) || addr >= g_graph_hi.load(std::memory_order_relaxed))
+    return;
+  InternalScope in;
+  std::lock_guard<InternalMutex> l(graph_mu);
+  g_graph->forget(addr, n);
+}
+
+}  // namespace chansan
+
+namespace chansan::hooks {
+
+void set_runtime_walkers(WalkGoroutinesFn goroutines, WalkTimersFn timers) {
+  g_walk_timers.store(timers, std::memory_order_release);
+  g_walk_goroutines.store(goroutines, std::memory_order_release);
+}
+
+void lock_acquired(GoroutineState* gst, const void* lock, int mode, const void* pc) {
+  auto* g = reinterpret_cast<GState*>(gst);
+  if (!g || !ctx->options.detect_deadlocks) return;
+  auto l = reinterpret_cast<uintptr_t>(lock);
+  uint32_t stack = current_stack(g, reinterpret_cast<uintptr_t>(pc));
+  GState::HeldLock others[GState::kMaxHeld];
+  uint32_t nothers = 0;
+  {
+    HeldGuard hg(g);
+    if (mode != 2)
+      for (uint32_t i = 0; i < g->nheld; i++)
+        if (g->held[i].mode != 2 && g->held[i].lock != l) others[nothers++] = g->held[i];
+    if (g->nheld < GState::kMaxHeld) g->held[g->nheld++] = {l, stack, static_cast<uint8_t>(mode)};
+  }
+  if (nothers == 0) return;
+  InternalScope in;
+  std::vector<std::vector<LockEdge>> cycles;
+  {
+    std::lock_guard<InternalMutex> gl(graph_mu);
+    for (uint32_t i = 0; i < nothers; i++) {
+      LockEdge e{others[i].lock, l, g->goid, g->create_stack, others[i].stack, stack};
+      std::vector<LockEdge> cycle;
+      if (!g_graph->add(e, cycle)) continue;
+      // One report per set of acquisition sites.
+      std::vector<uint64_t> sites;
+      for (const LockEdge& c : cycle) sites.push_back(mix(c.from_stack, c.to_stack));
+      std::sort(sites.begin(), sites.end());
+      uint64_t key = 0;
+      for (uint64_t s : sites) key = mix(key, s);
+      if (g_seen_inversions->insert(key).second) cycles.push_back(std::move(cycle));
+    }
+    uintptr_t lo = std::min(g_graph_lo.load(std::memory_order_relaxed), std::min(l, others[0].lock));
+    uintptr_t hi = std::max(g_graph_hi.load(std::memory_order_relaxed), l + 1);
+    for (uint32_t i = 0; i < nothers; i++) {
+      lo = std::min(lo, others[i].lock);
+      hi = std::max(hi, others[i].lock + 1);
+    }
+    g_graph_lo.store(lo, std::memory_order_relaxed);
+    g_graph_hi.store(hi, std::memory_order_relaxed);
+  }
+  for (const auto& c : cycles) report_inversion(c);
+}
+
+namespace {
+bool drop_held(GState* g, uintptr_t l, int mode) {
+  HeldGuard hg(g);
+  for (uint32_t i = g->nheld; i > 0; i--) {
+    if (g->held[i - 1].lock == l && g->held[i - 1].mode == mode) {
+      for (uint32_t k = i; k < g->nheld; k++) g->held[k - 1] = g->held[k];
+      g->nheld--;
+      return true;
+    }
+  }
+  return false;
+}
+}  // namespace
+
+void lock_released(GoroutineState* gst, const void* lock, int mode) {
+  auto* g = reinterpret_cast<GState*>(gst);
+  if (!g || !ctx->options.detect_deadlocks) return;
+  auto l = reinterpret_cast<uintptr_t>(lock);
+  if (drop_held(g, l, mode)) return;
+  // Go lets another goroutine unlock a mutex: find its holder.
+  auto walk = g_walk_goroutines.load(std::memory_order_acquire);
+  if (!walk) return;
+  struct Find {
+    uintptr_t l;
+    int mode;
+    bool done;
+  } f{l, mode, false};
+  InternalScope in;
+  walk(
+      [](const GoroutineInfo& info, void* arg) {
+        auto* f = static_cast<Find*>(arg);
+        if (f->done || (info.is_thread && !info.waiting) || !info.state) return;
+        f->done = drop_held(reinterpret_cast<GState*>(info.state), f->l, f->mode);
+      },
+      &f);
+}
+
+void runtime_owned_begin() { tls_internal++; }
+void runtime_owned_end() { tls_internal--; }
+
+void runtime_thread() {
+  if (tls_runtime_thread) return;
+  tls_runtime_thread = true;
+  g_user_threads.fetch_sub(1, std::memory_order_acq_rel);
+}
+
+void main_returned() {
+  if (!initialized.load(std::memory_order_acquire) || !ctx->options.detect_leaks) return;
+  std::lock_guard<InternalMutex> l(analysis_mu);
+  // Goroutines still running get a moment to finish or block (goleak
+  // retries too); a search needs everything else to hold still.
+  Snapshot snap;
+  std::vector<std::size_t> stuck;
+  bool ok = false;
+  for (int attempt = 0; attempt < 200 && !ok; attempt++) {
+    if (attempt) {
+      timespec ts{0, 1000 * 1000};
+      nanosleep(&ts, nullptr);
+    }
+    if (!take_snapshot(snap)) return;
+    if (!quiescent(snap, 1)) continue;
+    ok = stuck_goroutines(snap, 1, true, stuck);
+  }
+  if (!ok) return;
+  // Group by (where created, where blocked).
+  std::map<std::pair<uintptr_t, uintptr_t>, std::vector<std::size_t>> groups;
+  for (std::size_t i : stuck) {
+    const GSnap& s = snap.gs[i];
+    if (s.is_thread || s.id == 1 || g_reported->count(s.id)) continue;
+    groups[{s.create_pc, s.wait_pc}].push_back(i);
+  }
+  for (auto& [key, members] : groups) {
+    BlockingReport r;
+    r.kind = "goroutine leak";
+    BlockedGoroutine b = describe(snap, members[0]);
+    b.count = members.size();
+    for (std::size_t k = 1; k < members.size() && k <= 16; k++) b.others.push_back(snap.gs[members[k]].id);
+    r.goroutines.push_back(std::move(b));
+    emit(r, SuppressionKind::leak);
+  }
+}
+
+}  // namespace chansan::hooks

@@ -1,0 +1,22 @@
+// The deadlock, lock-order and leak detector's entry points for the rest of
+// the detector (blocking.cpp; the runtime's side is in runtime_hooks.hpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace chansan {
+
+void blocking_init();  // at start-up, after the options: starts the watchdog
+// pthread_create/exit of a thread of the program (interceptors.cpp).
+void user_thread_started();
+void user_thread_exited();
+void goroutine_created(uint64_t goid);
+// Memory [addr, addr + n) was freed: locks there are new locks from now on.
+void locks_forget(uintptr_t addr, std::size_t n);
+
+// Writes one finished report (race.cpp): counted, subject to halt_on_error.
+void emit_report(const std::string& text);
+
+}  // namespace chansan

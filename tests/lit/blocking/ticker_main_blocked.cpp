@@ -1,0 +1,45 @@
+// main waits on a channel that nobody will ever send on, while a ticker keeps
+// another goroutine busy. Go reports nothing (a timer is pending); chansan
+// reports main as blocked forever while the rest still runs, and the
+// program goes on. When the ticking goroutine ends, main is all that is
+// left: the program ends with the exit code (no second report for main).
+// The twin: the ticking goroutine sends on the channel at its end.
+// RUN: %chansan_cxx %s -o %t.ok && %t.ok 2>&1 | FileCheck %s --check-prefix=OK
+// RUN: %chansan_cxx -DBUG %s -o %t.bug
+// RUN: %t.bug > %t.log 2>&1; test $? = 66
+// RUN: FileCheck %s --check-prefix=BUG < %t.log
+// OK-NOT: WARNING: chansan
+// OK: ticks done
+// OK: done
+// BUG: WARNING: chansan: deadlock (goroutines blocked forever while others run)
+// BUG-NEXT: Goroutine 1 (main) blocked in chan receive on channel 0x{{[0-9a-f]+}}:
+// BUG: #{{[0-9]+}} main {{.*}}ticker_main_blocked.cpp:43
+// BUG: SUMMARY: chansan: deadlock {{.*}}ticker_main_blocked.cpp:43 in main
+// BUG: ticks done
+// BUG-NOT: WARNING
+// BUG-NOT: done
+#include <csp/csp.hpp>
+#include <chrono>
+#include <cstdio>
+
+using namespace std::chrono_literals;
+
+int main() {
+  auto done = csp::make_chan<int>();
+#ifdef BUG
+  csp::go([] {  // nothing left that could send on `done`
+#else
+  csp::go([done] {
+#endif
+    csp::ticker t(5ms);
+    for (int i = 0; i < 300; i++) t.c().recv();  // 1.5 s
+    t.stop();
+    std::puts("ticks done");
+    std::fflush(stdout);
+#ifndef BUG
+    done.send(1);
+#endif
+  });
+  done.recv();
+  std::puts("done");
+}
