@@ -337,7 +337,7 @@ void check_lock_cycles(const Snapshot& snap) {
       std::vector<uint64_t> ids;
       for (std::size_t i : cycle) ids.push_back(snap.gs[i].id);
       for (std::size_t i : cycle) g_reported->erase(snap.gs[i].id);
-      report_deadlock(snap, cycle, "lock cycle", ids);
+      report_deadlock(snap, cycle, "A cycle of goroutines, each waiting for a lock the next one holds.", ids);
       for (std::size_t i : cycle) g_reported->insert(snap.gs[i].id);
       continue;
     }
@@ -380,7 +380,9 @@ void tick() {
   g_last_analyzed = fp;
   if (stuck.empty()) return;
   bool everyone = stuck.size() == snap.gs.size();
-  report_deadlock(snap, stuck, everyone ? "all goroutines are asleep" : "goroutines blocked forever while others run",
+  report_deadlock(snap, stuck,
+                  everyone ? "All goroutines are asleep: none can ever proceed."
+                           : "These goroutines can never proceed; the rest of the program runs on.",
                   {});
   if (everyone) {
     // Go ends such a program; so do we, with the report written.
@@ -572,6 +574,7 @@ void main_returned() {
   for (auto& [key, members] : groups) {
     BlockingReport r;
     r.kind = "goroutine leak";
+    r.title = "Goroutines still blocked, forever, when main returned.";
     BlockedGoroutine b = describe(snap, members[0]);
     b.count = members.size();
     for (std::size_t k = 1; k < members.size() && k <= 16; k++) b.others.push_back(snap.gs[members[k]].id);

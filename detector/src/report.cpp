@@ -215,9 +215,8 @@ std::string name_of(const BlockedGoroutine& g) {
 }  // namespace
 
 std::string render_text(const BlockingReport& r) {
-  std::string out = "==================\nWARNING: chansan: " + r.kind;
-  if (!r.title.empty()) out += " (" + r.title + ")";
-  out += "\n";
+  std::string out = "==================\nWARNING: chansan: " + r.kind + "\n";
+  if (!r.title.empty()) out += "  " + r.title + "\n\n";
   for (const BlockedGoroutine& g : r.goroutines) {
     out += "  ";
     if (g.count > 1) {
@@ -268,7 +267,8 @@ std::string render_json(const BlockingReport& r) {
 }
 
 std::string render_text(const LockOrderReport& r) {
-  std::string out = "==================\nWARNING: chansan: lock-order inversion (potential deadlock)\n";
+  std::string out = "==================\nWARNING: chansan: lock-order inversion\n";
+  out += "  Potential deadlock: mutexes taken in inconsistent orders.\n";
   out += "  Cycle in lock order graph: ";
   for (const LockOrderEdge& e : r.edges) out += "M" + hex(e.from) + " => ";
   out += "M" + hex(r.edges.empty() ? 0 : r.edges.front().from) + "\n\n";

@@ -66,7 +66,7 @@ struct RaceReport {
 //
 // JSON, one object per finding:
 //   {"kind": "deadlock"|"goroutine leak",
-//    "title": "...",                       the text report's headline
+//    "title": "...",                       the text report's second line
 //    "goroutines": [{"id", "main": bool, "count": n (leak groups),
 //                    "others": [ids], "waiting": "chan receive", "object": "0x...",
 //                    "object_kind": "channel"|..., "holders": [ids],
@@ -94,7 +94,7 @@ struct BlockedGoroutine {
 
 struct BlockingReport {
   std::string kind;    // "deadlock" or "goroutine leak"
-  std::string title;   // e.g. "all goroutines are asleep"
+  std::string title;   // one line under the first: which kind of deadlock or leak
   std::vector<BlockedGoroutine> goroutines;
   std::vector<uint64_t> cycle;  // lock cycle, in wait-for order (may be empty)
 };

@@ -204,7 +204,10 @@ bool timer_modify(TimerEntry* t, int64_t when) {
 bool timer_for_each_armed(void (*f)(const void*, void*), void* arg) {
   Timers& ts = timers();
   SpinGuard l(ts.lock);
-  for (TimerEntry* t : ts.heap) f(t->arg, arg);
+  for (TimerEntry* t : ts.heap) {
+    f(t, arg);  // a channel timer's entry leads to its channel
+    if (t->arg) f(t->arg, arg);
+  }
   return ts.firing == 0;
 }
 

@@ -32,8 +32,9 @@ bool timer_del(TimerEntry* t);                       // true if it was armed
 bool timer_modify(TimerEntry* t, int64_t when);      // re-arms; true if it was armed
 void timer_unref(TimerEntry* t);
 
-// Calls f(t->arg, arg) for each armed entry, under the timers lock (the
-// deadlock detector: an armed timer can still wake what its arg leads to).
+// Calls f(t, arg) and f(t->arg, arg) for each armed entry, under the timers
+// lock (the deadlock detector: an armed timer can still wake what these
+// lead to).
 // Returns false if the timer thread is firing entries just taken off the
 // heap: it is then acting on something the walk did not show.
 bool timer_for_each_armed(void (*f)(const void* timer_arg, void* arg), void* arg);

@@ -7,22 +7,6 @@
 // RUN: %chansan_cxx -DBUG %s -o %t.bug
 // RUN: %t.bug > %t.log 2>&1; test $? = 66
 // RUN: FileCheck %s --check-prefix=BUG < %t.log
-// OK-NOT: WARNING: chansan
-// OK: done
-// BUG: WARNING: chansan: lock-order inversion (potential deadlock)
-// BUG-NEXT: Cycle in lock order graph: M[[A:0x[0-9a-f]+]] => M[[B:0x[0-9a-f]+]] => M[[A]]
-// BUG: Mutex M[[B]] acquired here while holding mutex M[[A]] in goroutine [[G2:[0-9]+]]:
-// BUG: #{{[0-9]+}} second_then_first() {{.*}}lock_order_inversion.cpp:46
-// BUG: Mutex M[[A]] previously acquired by the same goroutine here:
-// BUG: #{{[0-9]+}} second_then_first() {{.*}}lock_order_inversion.cpp:45
-// BUG: Mutex M[[A]] acquired here while holding mutex M[[B]] in goroutine [[G1:[0-9]+]]:
-// BUG: #{{[0-9]+}} first_then_second() {{.*}}lock_order_inversion.cpp:35
-// BUG: Mutex M[[B]] previously acquired by the same goroutine here:
-// BUG: #{{[0-9]+}} first_then_second() {{.*}}lock_order_inversion.cpp:34
-// BUG: goroutine [[G2]] created at:
-// BUG: goroutine [[G1]] created at:
-// BUG: SUMMARY: chansan: lock-order inversion {{.*}}lock_order_inversion.cpp:46 in second_then_first()
-// BUG: done
 #include <csp/csp.hpp>
 #include <cstdio>
 
@@ -56,3 +40,22 @@ int main() {
   done.recv();
   std::printf("done %d %d\n", balance, entries);
 }
+
+// Checks, at the end so that the code above keeps its line numbers.
+// OK-NOT: WARNING: chansan
+// OK: done
+// BUG: WARNING: chansan: lock-order inversion
+// BUG-NEXT: Potential deadlock: mutexes taken in inconsistent orders.
+// BUG-NEXT: Cycle in lock order graph: M[[A:0x[0-9a-f]+]] => M[[B:0x[0-9a-f]+]] => M[[A]]
+// BUG: Mutex M[[B]] acquired here while holding mutex M[[A]] in goroutine [[G2:[0-9]+]]:
+// BUG: #{{[0-9]+}} second_then_first() {{.*}}lock_order_inversion.cpp:30
+// BUG: Mutex M[[A]] previously acquired by the same goroutine here:
+// BUG: #{{[0-9]+}} second_then_first() {{.*}}lock_order_inversion.cpp:29
+// BUG: Mutex M[[A]] acquired here while holding mutex M[[B]] in goroutine [[G1:[0-9]+]]:
+// BUG: #{{[0-9]+}} first_then_second() {{.*}}lock_order_inversion.cpp:19
+// BUG: Mutex M[[B]] previously acquired by the same goroutine here:
+// BUG: #{{[0-9]+}} first_then_second() {{.*}}lock_order_inversion.cpp:18
+// BUG: goroutine [[G2]] created at:
+// BUG: goroutine [[G1]] created at:
+// BUG: SUMMARY: chansan: lock-order inversion {{.*}}lock_order_inversion.cpp:30 in second_then_first()
+// BUG: done

@@ -12,18 +12,6 @@
 // RUN: %chansan_cxx -DBUG=2 %s -o %t.bug2
 // RUN: %t.bug2 > %t.log2 2>&1; test $? = 66
 // RUN: FileCheck %s --check-prefix=BUG2 < %t.log2
-// OK-NOT: WARNING: chansan
-// OK: main done
-// BUG1: WARNING: chansan: deadlock (lock cycle)
-// BUG1-DAG: blocked in sync.Mutex.Lock on mutex 0x{{[0-9a-f]+}} held by goroutine
-// BUG1-DAG: blocked in sync.RWMutex.Lock on rwmutex 0x{{[0-9a-f]+}} held by goroutine
-// BUG1: Cycle:
-// BUG1: main done
-// BUG2: WARNING: chansan: deadlock (lock cycle)
-// BUG2-DAG: blocked in sync.RWMutex.RLock on rwmutex 0x{{[0-9a-f]+}} held by goroutine
-// BUG2-DAG: blocked in sync.RWMutex.Lock on rwmutex 0x{{[0-9a-f]+}} held by goroutine
-// BUG2: Cycle:
-// BUG2: main done
 #include <csp/csp.hpp>
 #include <chrono>
 #include <cstdio>
@@ -64,3 +52,19 @@ int main() {
   for (int i = 0; i < 20; i++) csp::sleep(20ms);
   std::puts("main done");
 }
+
+// Checks, at the end so that the code above keeps its line numbers.
+// OK-NOT: WARNING: chansan
+// OK: main done
+// BUG1: WARNING: chansan: deadlock
+// BUG1-NEXT: A cycle of goroutines, each waiting for a lock the next one holds.
+// BUG1-DAG: blocked in sync.Mutex.Lock on mutex 0x{{[0-9a-f]+}} held by goroutine
+// BUG1-DAG: blocked in sync.RWMutex.Lock on rwmutex 0x{{[0-9a-f]+}} held by goroutine
+// BUG1: Cycle:
+// BUG1: main done
+// BUG2: WARNING: chansan: deadlock
+// BUG2-NEXT: A cycle of goroutines, each waiting for a lock the next one holds.
+// BUG2-DAG: blocked in sync.RWMutex.RLock on rwmutex 0x{{[0-9a-f]+}} held by goroutine
+// BUG2-DAG: blocked in sync.RWMutex.Lock on rwmutex 0x{{[0-9a-f]+}} held by goroutine
+// BUG2: Cycle:
+// BUG2: main done
