@@ -25,7 +25,7 @@ function(chansan_instrument target)
     set(race_rt ${CHANSAN_BUILD_DIR}/lib/libcsp_race.a)
     set(detector_rt ${CHANSAN_BUILD_DIR}/lib/libchansan_rt.a)
   endif()
-  target_include_directories(${target} PRIVATE ${_chansan_root}/rt/include)
+  target_include_directories(${target} PRIVATE ${_chansan_root}/rt/include ${_chansan_root}/detector/include)
   # Line tables at least: reports need file:line, and the pass tells the csp
   # runtime's inlined code from the user's by debug locations.
   target_compile_options(${target} PRIVATE -fpass-plugin=${plugin}

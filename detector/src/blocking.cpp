@@ -52,6 +52,20 @@ using K = hooks::WaitKind;
 
 std::atomic<hooks::WalkGoroutinesFn> g_walk_goroutines{nullptr};
 std::atomic<hooks::WalkTimersFn> g_walk_timers{nullptr};
+std::atomic<hooks::SleepFn> g_sleep{nullptr};
+
+// Waits without holding up the caller's worker: other goroutines must run
+// meanwhile (with one worker, a thread sleep would stop them all).
+void pause_ns(long ns) {
+  if (auto sleep = g_sleep.load(std::memory_order_acquire)) {
+    tls_internal--;  // the runtime's sleep is the program's own wait
+    sleep(ns);
+    tls_internal++;
+    return;
+  }
+  timespec ts{ns / 1000000000L, ns % 1000000000L};
+  nanosleep(&ts, nullptr);
+}
 // Threads the program created (not the runtime's, not the detector's) that
 // are alive: each is running code unless it is blocked in csp.
 std::atomic<int> g_user_threads{0};
@@ -452,7 +466,8 @@ void locks_forget(uintptr_t addr, std::size_t n) {
 
 namespace chansan::hooks {
 
-void set_runtime_walkers(WalkGoroutinesFn goroutines, WalkTimersFn timers) {
+void set_runtime_walkers(WalkGoroutinesFn goroutines, WalkTimersFn timers, SleepFn sleep) {
+  g_sleep.store(sleep, std::memory_order_release);
   g_walk_timers.store(timers, std::memory_order_release);
   g_walk_goroutines.store(goroutines, std::memory_order_release);
 }
@@ -556,8 +571,8 @@ void main_returned() {
   bool ok = false;
   for (int attempt = 0; attempt < 200 && !ok; attempt++) {
     if (attempt) {
-      timespec ts{0, 1000 * 1000};
-      nanosleep(&ts, nullptr);
+      InternalScope in;
+      pause_ns(1000 * 1000);
     }
     if (!take_snapshot(snap)) return;
     if (!quiescent(snap, 1)) continue;
@@ -584,3 +599,56 @@ void main_returned() {
 }
 
 }  // namespace chansan::hooks
+
+// ---- test-time checks (chansan/testing.hpp) ----
+
+extern "C" void __chansan_checkpoint(uint64_t* goroutine_mark, uint64_t* finding_mark) {
+  using namespace chansan;
+  *goroutine_mark = g_max_goid.load(std::memory_order_acquire);
+  *finding_mark = initialized.load(std::memory_order_acquire) ? static_cast<uint64_t>(ctx->reports.load()) : 0;
+}
+
+extern "C" int __chansan_verify_none(uint64_t goroutine_mark, uint64_t finding_mark, int timeout_ms,
+                                     const char* what) {
+  using namespace chansan;
+  if (!initialized.load(std::memory_order_acquire)) return 0;
+  if (ctx->options.detect_leaks) {
+    // Wait for the goroutines started since the mark to finish, backing
+    // off from 1 ms to 10 ms (goleak retries the same way).
+    Snapshot snap;
+    std::vector<std::size_t> left;
+    long waited_us = 0;
+    for (long step_us = 1000;; step_us = std::min(step_us * 2, 10000L)) {
+      if (!take_snapshot(snap)) break;
+      left.clear();
+      for (std::size_t i = 0; i < snap.gs.size(); i++)
+        if (!snap.gs[i].is_thread && snap.gs[i].id > goroutine_mark) left.push_back(i);
+      if (left.empty() || waited_us >= static_cast<long>(timeout_ms) * 1000) break;
+      {
+        InternalScope in;
+        pause_ns(step_us * 1000);
+      }
+      waited_us += step_us;
+    }
+    std::map<std::pair<uintptr_t, uintptr_t>, std::vector<std::size_t>> groups;
+    {
+      std::lock_guard<InternalMutex> l(analysis_mu);
+      for (std::size_t i : left)
+        if (g_reported->insert(snap.gs[i].id).second)
+          groups[{snap.gs[i].create_pc, snap.gs[i].waiting ? snap.gs[i].wait_pc : 0}].push_back(i);
+    }
+    std::string title = std::string("Goroutines started during ") + (what ? what : "the test") +
+                        " still alive when it ended.";
+    for (auto& [key, members] : groups) {
+      BlockingReport r;
+      r.kind = "goroutine leak";
+      r.title = title;
+      BlockedGoroutine b = describe(snap, members[0]);
+      b.count = members.size();
+      for (std::size_t k = 1; k < members.size() && k <= 16; k++) b.others.push_back(snap.gs[members[k]].id);
+      r.goroutines.push_back(std::move(b));
+      emit(r, SuppressionKind::leak);
+    }
+  }
+  return static_cast<int>(static_cast<uint64_t>(ctx->reports.load()) - finding_mark);
+}

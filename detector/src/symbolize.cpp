@@ -1,6 +1,8 @@
 // Symbolization via llvm-symbolizer; see symbolize.hpp.
 #include "symbolize.hpp"
 
+#include "internal_mutex.hpp"
+
 #include <cxxabi.h>
 #include <dlfcn.h>
 #include <elf.h>
@@ -12,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <mutex>
 
 namespace chansan {
 namespace {
@@ -92,13 +95,20 @@ Symbolizer* start_symbolizer(const std::string& tool, const std::string& module)
   return s;
 }
 
+// One report at a time asks the symbolizers (the race path holds the
+// report lock; blocking reports are built on the watchdog thread and on
+// locking goroutines).
+InternalMutex symbolize_mu;
+
 // The answers to `queries` for one module, as per-query blocks of lines.
 std::vector<std::vector<std::string>> run_symbolizer(const std::string& tool,
                                                      const std::string& module,
                                                      const std::vector<std::string>& queries) {
-  static std::map<std::string, Symbolizer*> tools;
+  // Never destroyed: reports are written by exit handlers, after static
+  // destructors of objects made later than the runtime's have run.
+  static auto* tools = new std::map<std::string, Symbolizer*>;
   std::vector<std::vector<std::string>> out(queries.size());
-  Symbolizer*& s = tools[module];
+  Symbolizer*& s = (*tools)[module];
   if (!s) s = start_symbolizer(tool, module);
   if (!s || !s->in || !s->out) return out;
   for (std::size_t i = 0; i < queries.size(); i++) {
@@ -131,7 +141,8 @@ Frame parse_frame(const std::string& function, const std::string& location) {
 }  // namespace
 
 std::vector<Frame> symbolize_stack(const std::vector<uintptr_t>& pcs) {
-  static std::map<uintptr_t, std::vector<Frame>> cache;
+  std::lock_guard<InternalMutex> l(symbolize_mu);
+  static auto& cache = *new std::map<uintptr_t, std::vector<Frame>>;  // never destroyed (see above)
   std::vector<std::vector<Frame>> per_pc(pcs.size());
   std::map<std::string, std::vector<std::size_t>> by_module;
   std::vector<Module> mods(pcs.size());
@@ -182,6 +193,7 @@ std::vector<Frame> symbolize_stack(const std::vector<uintptr_t>& pcs) {
 }
 
 bool symbolize_global(uintptr_t addr, std::string& name, uintptr_t& start, std::size_t& size) {
+  std::lock_guard<InternalMutex> l(symbolize_mu);
   Module m;
   if (!module_of(addr, m)) return false;
   std::string tool = symbolizer_path();

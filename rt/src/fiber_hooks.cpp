@@ -122,6 +122,7 @@ void after_switch(G* from, G* to) {
 }  // namespace csp::rt::fiber_hooks
 #elif defined(CSP_HB_CHANSAN)
 #include "chansan/runtime_hooks.hpp"
+#include "csp/detail/core.hpp"
 #include "timer.hpp"
 #include "wf.hpp"
 
@@ -210,7 +211,8 @@ bool walk_timers(ch::TimerVisitor visit, void* arg) { return timer_for_each_arme
 
 void register_walkers() {
   static const bool registered = (ch::set_stack_owner_fn(stack_owner),
-                                  ch::set_runtime_walkers(walk_goroutines, walk_timers), true);
+                                  ch::set_runtime_walkers(walk_goroutines, walk_timers, detail::sleep_ns),
+                                  true);
   (void)registered;
 }
 }  // namespace

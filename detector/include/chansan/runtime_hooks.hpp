@@ -95,7 +95,10 @@ using WalkGoroutinesFn = void (*)(GoroutineVisitor visit, void* arg);
 // the timer thread is firing timers (acting on what the walk cannot show).
 using TimerVisitor = void (*)(const void* timer_arg, void* arg);
 using WalkTimersFn = bool (*)(TimerVisitor visit, void* arg);
-void set_runtime_walkers(WalkGoroutinesFn goroutines, WalkTimersFn timers);
+// `sleep` parks the calling goroutine for ns (its worker runs others
+// meanwhile): how the detector waits for goroutines to finish.
+using SleepFn = void (*)(int64_t ns);
+void set_runtime_walkers(WalkGoroutinesFn goroutines, WalkTimersFn timers, SleepFn sleep);
 
 // `mode`: 0 exclusive (mutex, rwmutex writer), 1 shared (rwmutex reader),
 // 2 once (the goroutine running a once's function). Called when g owns the
