@@ -57,12 +57,7 @@ std::atomic<hooks::SleepFn> g_sleep{nullptr};
 // Waits without holding up the caller's worker: other goroutines must run
 // meanwhile (with one worker, a thread sleep would stop them all).
 void pause_ns(long ns) {
-  if (auto sleep = g_sleep.load(std::memory_order_acquire)) {
-    tls_internal--;  // the runtime's sleep is the program's own wait
-    sleep(ns);
-    tls_internal++;
-    return;
-  }
+  if (auto sleep = g_sleep.load(std::memory_order_acquire)) return sleep(ns);
   timespec ts{ns / 1000000000L, ns % 1000000000L};
   nanosleep(&ts, nullptr);
 }
@@ -70,7 +65,6 @@ void pause_ns(long ns) {
 // are alive: each is running code unless it is blocked in csp.
 std::atomic<int> g_user_threads{0};
 __thread bool tls_runtime_thread = false;
-std::atomic<uint64_t> g_max_goid{1};
 
 InternalMutex graph_mu;
 LockGraph* g_graph = nullptr;         // guarded by graph_mu
@@ -82,21 +76,100 @@ std::unordered_set<uint64_t>* g_reported = nullptr;  // goroutines reported stuc
 
 // ---- held locks ----
 
-struct HeldGuard {
-  explicit HeldGuard(GState* g) : g_(g) {
-    while (g_->held_mu.exchange(1, std::memory_order_acquire)) __builtin_ia32_pause();
+// The owner's writes to its held list: plain stores between two bumps of
+// the sequence count (no atomic read-modify-write on the lock path).
+struct HeldWrite {
+  explicit HeldWrite(GState* g) : g_(g) {
+    g_->held_seq.store(g_->held_seq.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_release);
   }
-  ~HeldGuard() { g_->held_mu.store(0, std::memory_order_release); }
+  ~HeldWrite() {
+    g_->held_seq.store(g_->held_seq.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  }
   GState* g_;
 };
 
+// Locks unlocked by a goroutine other than their holder, not yet dropped
+// from the holder's list: (holder, lock, mode).
+struct ForeignRelease {
+  GState* holder;
+  uintptr_t lock;
+  int mode;
+};
+InternalMutex foreign_mu;
+std::vector<ForeignRelease>* g_foreign = nullptr;  // guarded by foreign_mu
+
+// A consistent copy of g's held list, without what others unlocked.
+uint32_t read_held(GState* g, GState::HeldLock* out) {
+  uint32_t n;
+  for (;;) {
+    uint32_t s1 = g->held_seq.load(std::memory_order_acquire);
+    if (s1 & 1) {
+      __builtin_ia32_pause();
+      continue;
+    }
+    n = g->nheld < GState::kMaxHeld ? g->nheld : GState::kMaxHeld;
+    for (uint32_t i = 0; i < n; i++) out[i] = g->held[i];
+    std::atomic_thread_fence(std::memory_order_acquire);
+    if (g->held_seq.load(std::memory_order_relaxed) == s1) break;
+  }
+  if (g->foreign_release.load(std::memory_order_acquire)) {
+    std::lock_guard<InternalMutex> l(foreign_mu);
+    for (const ForeignRelease& f : *g_foreign) {
+      if (f.holder != g) continue;
+      for (uint32_t i = 0; i < n; i++)
+        if (out[i].lock == f.lock && out[i].mode == f.mode) {
+          out[i] = out[--n];
+          break;
+        }
+    }
+  }
+  return n;
+}
+
+bool drop_own(GState* g, uintptr_t l, int mode) {
+  for (uint32_t i = g->nheld; i > 0; i--) {
+    if (g->held[i - 1].lock == l && g->held[i - 1].mode == mode) {
+      HeldWrite w(g);
+      for (uint32_t k = i; k < g->nheld; k++) g->held[k - 1] = g->held[k];
+      g->nheld--;
+      return true;
+    }
+  }
+  return false;
+}
+
+// The owner applies what others unlocked for it (rare: its flag is set).
+void apply_foreign_releases(GState* g) {
+  InternalScope in;
+  std::lock_guard<InternalMutex> l(foreign_mu);
+  auto& v = *g_foreign;
+  for (std::size_t i = 0; i < v.size();) {
+    if (v[i].holder == g) {
+      drop_own(g, v[i].lock, v[i].mode);
+      v[i] = v.back();
+      v.pop_back();
+    } else {
+      i++;
+    }
+  }
+  g->foreign_release.store(false, std::memory_order_release);
+}
+
 uint32_t current_stack(GState* g, uintptr_t pc) {
+  uintptr_t caller = g->depth ? g->frames[g->depth - 1] : 0;
+  if (pc == g->lock_site_pc && caller == g->lock_site_caller && g->depth == g->lock_site_depth &&
+      g->lock_site_stack)
+    return g->lock_site_stack;
   uintptr_t pcs[64];
   std::size_t n = 0;
   pcs[n++] = pc;
   for (uint32_t i = g->depth; i > 0 && n < 64; i--) pcs[n++] = g->frames[i - 1];
   InternalScope in;
-  return depot_put(pcs, n);
+  g->lock_site_pc = pc;
+  g->lock_site_caller = caller;
+  g->lock_site_depth = g->depth;
+  return g->lock_site_stack = depot_put(pcs, n);
 }
 
 uint64_t mix(uint64_t a, uint64_t b) {
@@ -155,7 +228,17 @@ void collect_goroutine(const hooks::GoroutineInfo& info, void* arg) {
   auto* snap = static_cast<Snapshot*>(arg);
   // A thread's G outlives the thread; only a waiting one is certainly alive.
   if (info.is_thread && !info.waiting) return;
-  GSnap s;
+  // Reuse the element (and its vectors' capacity) from the last walk.
+  if (snap->used == snap->gs.size()) snap->gs.emplace_back();
+  GSnap& s = snap->gs[snap->used++];
+  s.objs.clear();
+  s.held.clear();
+  s.kind = K::none;
+  s.reason = "";
+  s.wait_pc = 0;
+  s.sp = 0;
+  s.stack_lo = s.stack_hi = 0;
+  s.dead = false;
   s.id = info.id;
   s.waiting = info.waiting;
   s.is_thread = info.is_thread;
@@ -174,20 +257,20 @@ void collect_goroutine(const hooks::GoroutineInfo& info, void* arg) {
   if (g) {
     s.stack_lo = g->stack_lo;
     s.stack_hi = info.scan_hi ? info.scan_hi : g->stack_hi;
-    HeldGuard l(g);
-    for (uint32_t i = 0; i < g->nheld; i++) s.held.push_back({g->held[i].lock, g->held[i].stack, g->held[i].mode});
+    GState::HeldLock held[GState::kMaxHeld];
+    uint32_t n = read_held(g, held);
+    for (uint32_t i = 0; i < n; i++) s.held.push_back({held[i].lock, held[i].stack, held[i].mode});
   }
-  snap->gs.push_back(std::move(s));
 }
 
 bool take_snapshot(Snapshot& snap) {
   auto walk = g_walk_goroutines.load(std::memory_order_acquire);
   if (!walk) return false;
-  snap.gs.clear();
-  snap.gs.reserve(64);
+  snap.used = 0;
   snap.timer_args.clear();
   InternalScope in;
   walk(collect_goroutine, &snap);
+  snap.gs.resize(snap.used);
   snap.timers_firing = false;
   if (auto timers = g_walk_timers.load(std::memory_order_acquire))
     snap.timers_firing = !timers(
@@ -376,14 +459,14 @@ bool stuck_goroutines(Snapshot& snap, uint64_t except, bool main_returned, std::
     InternalScope in;
     stuck = find_stuck(snap, mem);
   }
-  Snapshot again;
+  static Snapshot& again = *new Snapshot;  // analysis_mu; reused: no allocation per goroutine
   if (!take_snapshot(again)) return false;
   return unchanged(snap, again, except);
 }
 
 void tick() {
   std::lock_guard<InternalMutex> l(analysis_mu);
-  Snapshot snap;
+  static Snapshot& snap = *new Snapshot;  // analysis_mu; reused across ticks
   if (!take_snapshot(snap)) return;
   check_lock_cycles(snap);
   if (!quiescent(snap, 0)) return;
@@ -430,6 +513,7 @@ void blocking_init() {
   g_seen_inversions = new std::unordered_set<uint64_t>;
   g_reported = new std::unordered_set<uint64_t>;
   g_cycle_candidates = new std::map<uint64_t, int>;
+  g_foreign = new std::vector<ForeignRelease>;
   if (!ctx->options.detect_deadlocks) return;
   pthread_t t;
   pthread_attr_t attr;
@@ -448,10 +532,8 @@ void user_thread_exited() {
   if (!tls_runtime_thread) g_user_threads.fetch_sub(1, std::memory_order_acq_rel);
 }
 
-void goroutine_created(uint64_t goid) {
-  uint64_t m = g_max_goid.load(std::memory_order_relaxed);
-  while (goid > m && !g_max_goid.compare_exchange_weak(m, goid)) {
-  }
+void goroutine_gone(GState* g) {
+  if (g->foreign_release.load(std::memory_order_acquire)) apply_foreign_releases(g);
 }
 
 void locks_forget(uintptr_t addr, std::size_t n) {
@@ -477,14 +559,16 @@ void lock_acquired(GoroutineState* gst, const void* lock, int mode, const void* 
   if (!g || !ctx->options.detect_deadlocks) return;
   auto l = reinterpret_cast<uintptr_t>(lock);
   uint32_t stack = current_stack(g, reinterpret_cast<uintptr_t>(pc));
+  if (__builtin_expect(g->foreign_release.load(std::memory_order_relaxed), 0)) apply_foreign_releases(g);
   GState::HeldLock others[GState::kMaxHeld];
   uint32_t nothers = 0;
-  {
-    HeldGuard hg(g);
-    if (mode != 2)
-      for (uint32_t i = 0; i < g->nheld; i++)
-        if (g->held[i].mode != 2 && g->held[i].lock != l) others[nothers++] = g->held[i];
-    if (g->nheld < GState::kMaxHeld) g->held[g->nheld++] = {l, stack, static_cast<uint8_t>(mode)};
+  if (mode != 2)
+    for (uint32_t i = 0; i < g->nheld; i++)
+      if (g->held[i].mode != 2 && g->held[i].lock != l) others[nothers++] = g->held[i];
+  if (g->nheld < GState::kMaxHeld) {
+    HeldWrite w(g);
+    g->held[g->nheld] = {l, stack, static_cast<uint8_t>(mode)};
+    g->nheld++;
   }
   if (nothers == 0) return;
   InternalScope in;
@@ -515,41 +599,37 @@ void lock_acquired(GoroutineState* gst, const void* lock, int mode, const void* 
   for (const auto& c : cycles) report_inversion(c);
 }
 
-namespace {
-bool drop_held(GState* g, uintptr_t l, int mode) {
-  HeldGuard hg(g);
-  for (uint32_t i = g->nheld; i > 0; i--) {
-    if (g->held[i - 1].lock == l && g->held[i - 1].mode == mode) {
-      for (uint32_t k = i; k < g->nheld; k++) g->held[k - 1] = g->held[k];
-      g->nheld--;
-      return true;
-    }
-  }
-  return false;
-}
-}  // namespace
-
 void lock_released(GoroutineState* gst, const void* lock, int mode) {
   auto* g = reinterpret_cast<GState*>(gst);
   if (!g || !ctx->options.detect_deadlocks) return;
   auto l = reinterpret_cast<uintptr_t>(lock);
-  if (drop_held(g, l, mode)) return;
-  // Go lets another goroutine unlock a mutex: find its holder.
+  if (__builtin_expect(g->foreign_release.load(std::memory_order_relaxed), 0)) apply_foreign_releases(g);
+  if (drop_own(g, l, mode)) return;
+  // Go lets another goroutine unlock a mutex: find its holder, and record
+  // the release for it to apply (its list is its own to write).
   auto walk = g_walk_goroutines.load(std::memory_order_acquire);
   if (!walk) return;
   struct Find {
     uintptr_t l;
     int mode;
-    bool done;
-  } f{l, mode, false};
+    GState* holder;
+  } f{l, mode, nullptr};
   InternalScope in;
   walk(
       [](const GoroutineInfo& info, void* arg) {
         auto* f = static_cast<Find*>(arg);
-        if (f->done || (info.is_thread && !info.waiting) || !info.state) return;
-        f->done = drop_held(reinterpret_cast<GState*>(info.state), f->l, f->mode);
+        if (f->holder || (info.is_thread && !info.waiting) || !info.state) return;
+        auto* h = reinterpret_cast<GState*>(info.state);
+        GState::HeldLock held[GState::kMaxHeld];
+        uint32_t n = read_held(h, held);
+        for (uint32_t i = 0; i < n; i++)
+          if (held[i].lock == f->l && held[i].mode == f->mode) f->holder = h;
       },
       &f);
+  if (!f.holder) return;
+  std::lock_guard<InternalMutex> fl(foreign_mu);
+  g_foreign->push_back({f.holder, l, mode});
+  f.holder->foreign_release.store(true, std::memory_order_release);
 }
 
 void runtime_owned_begin() { tls_internal++; }
@@ -563,22 +643,24 @@ void runtime_thread() {
 
 void main_returned() {
   if (!initialized.load(std::memory_order_acquire) || !ctx->options.detect_leaks) return;
-  std::lock_guard<InternalMutex> l(analysis_mu);
   // Goroutines still running get a moment to finish or block (goleak
-  // retries too); a search needs everything else to hold still.
+  // retries too); a search needs everything else to hold still. Main may
+  // move to another thread while it pauses: no InternalScope (a per-thread
+  // count) and no lock is held across the pause.
   Snapshot snap;
   std::vector<std::size_t> stuck;
   bool ok = false;
   for (int attempt = 0; attempt < 200 && !ok; attempt++) {
-    if (attempt) {
-      InternalScope in;
-      pause_ns(1000 * 1000);
-    }
+    if (attempt) pause_ns(1000 * 1000);
+    InternalScope in;
+    std::lock_guard<InternalMutex> l(analysis_mu);
     if (!take_snapshot(snap)) return;
     if (!quiescent(snap, 1)) continue;
     ok = stuck_goroutines(snap, 1, true, stuck);
   }
   if (!ok) return;
+  InternalScope in;
+  std::lock_guard<InternalMutex> l(analysis_mu);
   // Group by (where created, where blocked).
   std::map<std::pair<uintptr_t, uintptr_t>, std::vector<std::size_t>> groups;
   for (std::size_t i : stuck) {
@@ -604,7 +686,17 @@ void main_returned() {
 
 extern "C" void __chansan_checkpoint(uint64_t* goroutine_mark, uint64_t* finding_mark) {
   using namespace chansan;
-  *goroutine_mark = g_max_goid.load(std::memory_order_acquire);
+  // Ids only grow: every goroutine started after this has a larger id
+  // than any alive now (and the caller's own).
+  uint64_t mark = 1;
+  if (auto walk = g_walk_goroutines.load(std::memory_order_acquire)) {
+    InternalScope in;
+    walk([](const hooks::GoroutineInfo& g, void* m) {
+      auto* mark = static_cast<uint64_t*>(m);
+      if (!g.is_thread && g.id > *mark) *mark = g.id;
+    }, &mark);
+  }
+  *goroutine_mark = mark;
   *finding_mark = initialized.load(std::memory_order_acquire) ? static_cast<uint64_t>(ctx->reports.load()) : 0;
 }
 
@@ -618,18 +710,20 @@ extern "C" int __chansan_verify_none(uint64_t goroutine_mark, uint64_t finding_m
     Snapshot snap;
     std::vector<std::size_t> left;
     long waited_us = 0;
+    // No InternalScope across a pause: the caller may resume on another thread.
     for (long step_us = 1000;; step_us = std::min(step_us * 2, 10000L)) {
-      if (!take_snapshot(snap)) break;
-      left.clear();
-      for (std::size_t i = 0; i < snap.gs.size(); i++)
-        if (!snap.gs[i].is_thread && snap.gs[i].id > goroutine_mark) left.push_back(i);
-      if (left.empty() || waited_us >= static_cast<long>(timeout_ms) * 1000) break;
       {
         InternalScope in;
-        pause_ns(step_us * 1000);
+        if (!take_snapshot(snap)) break;
+        left.clear();
+        for (std::size_t i = 0; i < snap.gs.size(); i++)
+          if (!snap.gs[i].is_thread && snap.gs[i].id > goroutine_mark) left.push_back(i);
       }
+      if (left.empty() || waited_us >= static_cast<long>(timeout_ms) * 1000) break;
+      pause_ns(step_us * 1000);
       waited_us += step_us;
     }
+    InternalScope in;
     std::map<std::pair<uintptr_t, uintptr_t>, std::vector<std::size_t>> groups;
     {
       std::lock_guard<InternalMutex> l(analysis_mu);

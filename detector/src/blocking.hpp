@@ -12,7 +12,9 @@ void blocking_init();  // at start-up, after the options: starts the watchdog
 // pthread_create/exit of a thread of the program (interceptors.cpp).
 void user_thread_started();
 void user_thread_exited();
-void goroutine_created(uint64_t goid);
+struct GState;
+// g is about to be freed: forget what others unlocked for it.
+void goroutine_gone(GState* g);
 // Memory [addr, addr + n) was freed: locks there are new locks from now on.
 void locks_forget(uintptr_t addr, std::size_t n);
 

@@ -335,7 +335,6 @@ GoroutineState* goroutine_new(uint64_t goid, const void* stack_lo, const void* s
   InternalScope in;
   GState* g = new_state();
   g->goid = goid;
-  goroutine_created(goid);
   g->stack_lo = reinterpret_cast<uintptr_t>(stack_lo);
   g->stack_hi = reinterpret_cast<uintptr_t>(stack_hi);
   g->private_lo = closure ? reinterpret_cast<uintptr_t>(closure) : g->stack_hi;
@@ -394,6 +393,7 @@ void goroutine_free(GoroutineState* gst) {
   GState* g = gs(gst);
   if (!g) return;
   InternalScope in;
+  goroutine_gone(g);
   if (g->is_thread) unregister_thread_state(g);
   // The stack goes back to the runtime's cache: forget the accesses made
   // on it, down to the deepest instrumented frame (and a margin below).

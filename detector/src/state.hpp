@@ -69,17 +69,24 @@ struct GState {
   uintptr_t private_lo = 0;
   FenceState* fence = nullptr;
   // Locks this goroutine holds (deadlock detector, blocking.cpp), with the
-  // stack of each acquisition. Written by the goroutine itself, and by
-  // another one that unlocks its mutex (Go allows it), under held_mu.
+  // stack of each acquisition. Written only by the goroutine itself, under
+  // the sequence count held_seq (odd while writing; readers retry). A lock
+  // another goroutine unlocks (Go allows it) is recorded apart, and the
+  // owner drops it at its next lock operation (foreign_release set).
   struct HeldLock {
     uintptr_t lock;
     uint32_t stack;  // stack depot id of the acquisition
     uint8_t mode;    // as hooks::lock_acquired
   };
   static constexpr uint32_t kMaxHeld = 6;  // more nested locks are not tracked
-  std::atomic<uint32_t> held_mu{0};
+  std::atomic<uint32_t> held_seq{0};
+  std::atomic<bool> foreign_release{false};
   uint32_t nheld = 0;
   HeldLock held[kMaxHeld];
+  // The last lock acquisition's stack, by call site and shadow stack top: a
+  // goroutine locking in a loop asks the stack depot once.
+  uintptr_t lock_site_pc = 0, lock_site_caller = 0;
+  uint32_t lock_site_depth = 0, lock_site_stack = 0;
   static constexpr uint32_t kInlineFrames = 40;
   uintptr_t inline_frames[kInlineFrames];
 };

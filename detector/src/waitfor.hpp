@@ -60,6 +60,7 @@ struct Snapshot {
   std::vector<GSnap> gs;
   std::vector<uintptr_t> timer_args;  // armed timers
   bool timers_firing = false;         // the timer thread is acting: nothing holds still
+  std::size_t used = 0;               // while filling: elements of gs in use
 };
 
 // The program's memory as the search sees it.
