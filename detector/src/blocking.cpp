@@ -202,6 +202,10 @@ void report_inversion(const std::vector<LockEdge>& cycle) {
     out.goroutine = e.goid;
     out.from_stack = frames_of(e.from_stack, false);
     out.to_stack = frames_of(e.to_stack, false);
+    std::string name;
+    uintptr_t start = 0;
+    std::size_t size = 0;
+    if (symbolize_global(e.from, name, start, size) && start == e.from) r.names.push_back({e.from, name});
     r.edges.push_back(std::move(out));
     bool known = false;
     for (const GoroutineDesc& d : r.goroutines) known |= d.id == e.goid;
@@ -362,7 +366,15 @@ BlockedGoroutine describe(const Snapshot& snap, std::size_t i) {
     b.object_kind = object_kind(s.kind);
     b.objects = s.objs;
     if (waits_for_lock(s.kind))
-      for (std::size_t h : lock_holders(snap, i)) b.holders.push_back(snap.gs[h].id);
+      for (std::size_t h : lock_holders(snap, i)) {
+        b.holders.push_back(snap.gs[h].id);
+        if (b.holders.size() > 1 || s.objs.empty()) continue;
+        for (const HeldLockSnap& hl : snap.gs[h].held)
+          if (hl.lock == s.objs[0]) {
+            b.held_since = frames_of(hl.stack, false);
+            break;
+          }
+      }
   }
   auto* g = static_cast<GState*>(s.state);
   if (s.waiting && g) {

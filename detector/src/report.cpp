@@ -235,6 +235,10 @@ std::string render_text(const BlockingReport& r) {
     if (!g.holders.empty()) out += " held by goroutine " + ids(g.holders, ", ");
     out += ":\n";
     text_stack(out, g.stack);
+    if (!g.held_since.empty()) {
+      out += "  goroutine " + std::to_string(g.holders[0]) + " took it at:\n";
+      text_stack(out, g.held_since);
+    }
     if (!g.created_at.empty()) {
       out += "  " + goroutine_name(g.id) + " created at:\n";
       text_stack(out, g.created_at);
@@ -266,17 +270,25 @@ std::string render_json(const BlockingReport& r) {
   return o + "}\n";
 }
 
+namespace {
+std::string mutex_name(const LockOrderReport& r, uintptr_t m) {
+  for (const auto& [addr, name] : r.names)
+    if (addr == m) return "M" + hex(m) + " ('" + name + "')";
+  return "M" + hex(m);
+}
+}  // namespace
+
 std::string render_text(const LockOrderReport& r) {
   std::string out = "==================\nWARNING: chansan: lock-order inversion\n";
   out += "  Potential deadlock: mutexes taken in inconsistent orders.\n";
   out += "  Cycle in lock order graph: ";
-  for (const LockOrderEdge& e : r.edges) out += "M" + hex(e.from) + " => ";
-  out += "M" + hex(r.edges.empty() ? 0 : r.edges.front().from) + "\n\n";
+  for (const LockOrderEdge& e : r.edges) out += mutex_name(r, e.from) + " => ";
+  out += mutex_name(r, r.edges.empty() ? 0 : r.edges.front().from) + "\n\n";
   for (const LockOrderEdge& e : r.edges) {
-    out += "  Mutex M" + hex(e.to) + " acquired here while holding mutex M" + hex(e.from) + " in " +
-           goroutine_name(e.goroutine) + ":\n";
+    out += "  Mutex " + mutex_name(r, e.to) + " acquired here while holding mutex " + mutex_name(r, e.from) +
+           " in " + goroutine_name(e.goroutine) + ":\n";
     text_stack(out, e.to_stack);
-    out += "\n  Mutex M" + hex(e.from) + " previously acquired by the same goroutine here:\n";
+    out += "\n  Mutex " + mutex_name(r, e.from) + " previously acquired by the same goroutine here:\n";
     text_stack(out, e.from_stack);
     out += "\n";
   }

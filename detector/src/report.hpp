@@ -86,6 +86,7 @@ struct BlockedGoroutine {
   std::string object_kind;   // "channel", "mutex", ... (empty: none)
   std::vector<uintptr_t> objects;
   std::vector<uint64_t> holders;   // a lock's holders
+  std::vector<Frame> held_since;   // where the first holder took the lock
   std::vector<Frame> stack;        // innermost first, from the blocking call
   std::vector<Frame> created_at;
   std::size_t count = 1;           // goroutines in this group (leaks)
@@ -108,6 +109,7 @@ struct LockOrderEdge {
 
 struct LockOrderReport {
   std::vector<LockOrderEdge> edges;  // a cycle: each edge's `to` is the next's `from`
+  std::vector<std::pair<uintptr_t, std::string>> names;  // locks that are globals
   std::vector<GoroutineDesc> goroutines;
 };
 

@@ -47,6 +47,7 @@ int main() {
 // BUG-EMPTY:
 // BUG-NEXT: Goroutine [[G1:[0-9]+]] blocked in sync.Mutex.Lock on mutex 0x{{[0-9a-f]+}} held by goroutine [[G2:[0-9]+]]:
 // BUG: #{{[0-9]+}} {{.*}}abba_mutex.cpp:{{23|30}}
+// BUG: goroutine [[G2]] took it at:
 // BUG: Goroutine [[G2]] blocked in sync.Mutex.Lock on mutex 0x{{[0-9a-f]+}} held by goroutine [[G1]]:
 // BUG: Cycle: goroutine {{[0-9]+}} -> goroutine {{[0-9]+}} -> goroutine {{[0-9]+}}
 // BUG: SUMMARY: chansan: deadlock {{.*}}abba_mutex.cpp:{{23|30}}

@@ -46,14 +46,14 @@ int main() {
 // OK: done
 // BUG: WARNING: chansan: lock-order inversion
 // BUG-NEXT: Potential deadlock: mutexes taken in inconsistent orders.
-// BUG-NEXT: Cycle in lock order graph: M[[A:0x[0-9a-f]+]] => M[[B:0x[0-9a-f]+]] => M[[A]]
-// BUG: Mutex M[[B]] acquired here while holding mutex M[[A]] in goroutine [[G2:[0-9]+]]:
+// BUG-NEXT: Cycle in lock order graph: M[[A:0x[0-9a-f]+]] ('accounts') => M[[B:0x[0-9a-f]+]] ('audit') => M[[A]] ('accounts')
+// BUG: Mutex M[[B]] ('audit') acquired here while holding mutex M[[A]] ('accounts') in goroutine [[G2:[0-9]+]]:
 // BUG: #{{[0-9]+}} second_then_first() {{.*}}lock_order_inversion.cpp:30
-// BUG: Mutex M[[A]] previously acquired by the same goroutine here:
+// BUG: Mutex M[[A]] ('accounts') previously acquired by the same goroutine here:
 // BUG: #{{[0-9]+}} second_then_first() {{.*}}lock_order_inversion.cpp:29
-// BUG: Mutex M[[A]] acquired here while holding mutex M[[B]] in goroutine [[G1:[0-9]+]]:
+// BUG: Mutex M[[A]] ('accounts') acquired here while holding mutex M[[B]] ('audit') in goroutine [[G1:[0-9]+]]:
 // BUG: #{{[0-9]+}} first_then_second() {{.*}}lock_order_inversion.cpp:19
-// BUG: Mutex M[[B]] previously acquired by the same goroutine here:
+// BUG: Mutex M[[B]] ('audit') previously acquired by the same goroutine here:
 // BUG: #{{[0-9]+}} first_then_second() {{.*}}lock_order_inversion.cpp:18
 // BUG: goroutine [[G2]] created at:
 // BUG: goroutine [[G1]] created at:
