@@ -26,6 +26,11 @@ function(chansan_instrument target)
     set(detector_rt ${CHANSAN_BUILD_DIR}/lib/libchansan_rt.a)
   endif()
   target_include_directories(${target} PRIVATE ${_chansan_root}/rt/include ${_chansan_root}/detector/include)
+  # A new pass recompiles the target's sources.
+  get_target_property(_srcs ${target} SOURCES)
+  if(TARGET ChansanPass)
+    set_source_files_properties(${_srcs} PROPERTIES OBJECT_DEPENDS ${CMAKE_BINARY_DIR}/lib/libChansanPass.so)
+  endif()
   # Line tables at least: reports need file:line, and the pass tells the csp
   # runtime's inlined code from the user's by debug locations.
   target_compile_options(${target} PRIVATE -fpass-plugin=${plugin}

@@ -412,11 +412,35 @@ bool Instrumenter::run_on(Function& f) {
   return changed;
 }
 
+// An inline function (a template's implicit instantiation: linkonce_odr)
+// that this module instrumented gets a name of its own. Otherwise the
+// linker keeps one copy per name for the whole program, and the detector
+// and the csp runtime, built without the pass, could end up calling the
+// instrumented copy of, say, std::string's append: their own memory would
+// be checked as the program's (false races). Instrumented modules all pick
+// the same new name, so their copies still merge with each other. Reports
+// are unaffected: the symbolizer names frames from the debug info's
+// linkage names. Explicit instantiations (weak_odr) keep their names:
+// other modules refer to them without a definition of their own.
+void give_own_name(Module& m, Function& f) {
+  const std::string old_name = f.getName().str();
+  f.setName(old_name + ".chansan");
+  if (Comdat* c = f.getComdat(); c && c->getName() == old_name) {
+    Comdat* own = m.getOrInsertComdat(f.getName());
+    own->setSelectionKind(c->getSelectionKind());
+    f.setComdat(own);
+  }
+}
+
 struct ChansanPass : PassInfoMixin<ChansanPass> {
   PreservedAnalyses run(Module& m, ModuleAnalysisManager&) {
     Instrumenter inst(m);
     bool changed = false;
-    for (Function& f : m) changed |= inst.run_on(f);
+    for (Function& f : m) {
+      if (!inst.run_on(f)) continue;
+      changed = true;
+      if (f.hasLinkOnceODRLinkage()) give_own_name(m, f);
+    }
     if (stats_requested()) inst.stats().print(m.getName());
     return changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
   }

@@ -124,6 +124,10 @@ void emit_report(const std::string& text) {
 
 void report_race(GState* g, Shadow old, uintptr_t granule, uintptr_t addr, std::size_t size,
                  bool is_write, bool is_atomic, uintptr_t pc, bool is_free) {
+  // The detector's own work never reports (nor waits for the report lock it
+  // may hold): instrumented code it could reach is renamed by the pass, and
+  // this is the guard if some still were.
+  if (tls_internal) return;
   InternalScope in;
   std::lock_guard<InternalMutex> l(report_mu);
   if (!first_time(seen_fast, mix(pc, granule))) return;
