@@ -64,7 +64,9 @@ void pause_ns(long ns) {
 // Threads the program created (not the runtime's, not the detector's) that
 // are alive: each is running code unless it is blocked in csp.
 std::atomic<int> g_user_threads{0};
-__thread bool tls_runtime_thread = false;
+// This thread was counted in g_user_threads (it started through the
+// pthread_create interceptor) and has not been uncounted yet.
+__thread bool tls_counted_thread = false;
 
 InternalMutex graph_mu;
 LockGraph* g_graph = nullptr;         // guarded by graph_mu
@@ -536,12 +538,18 @@ void blocking_init() {
   pthread_attr_destroy(&attr);
 }
 
+void user_thread_running() { tls_counted_thread = true; }
+
+void user_thread_not_started() { g_user_threads.fetch_sub(1, std::memory_order_acq_rel); }
+
 void user_thread_started() {
   g_user_threads.fetch_add(1, std::memory_order_acq_rel);
 }
 
 void user_thread_exited() {
-  if (!tls_runtime_thread) g_user_threads.fetch_sub(1, std::memory_order_acq_rel);
+  if (!tls_counted_thread) return;
+  tls_counted_thread = false;
+  g_user_threads.fetch_sub(1, std::memory_order_acq_rel);
 }
 
 void goroutine_gone(GState* g) {
@@ -648,9 +656,7 @@ void runtime_owned_begin() { tls_internal++; }
 void runtime_owned_end() { tls_internal--; }
 
 void runtime_thread() {
-  if (tls_runtime_thread) return;
-  tls_runtime_thread = true;
-  g_user_threads.fetch_sub(1, std::memory_order_acq_rel);
+  user_thread_exited();  // not one of the program's threads after all
 }
 
 void main_returned() {

@@ -9,8 +9,13 @@
 namespace chansan {
 
 void blocking_init();  // at start-up, after the options: starts the watchdog
-// pthread_create/exit of a thread of the program (interceptors.cpp).
+// A thread of the program (interceptors.cpp): counted by its creator before
+// it starts (user_thread_started, or user_thread_not_started if the
+// creation failed), then by itself: user_thread_running first thing, and
+// user_thread_exited at its end.
 void user_thread_started();
+void user_thread_not_started();
+void user_thread_running();
 void user_thread_exited();
 struct GState;
 // g is about to be freed: forget what others unlocked for it.

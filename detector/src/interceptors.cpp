@@ -129,6 +129,7 @@ struct ThreadStart {
 
 void* thread_trampoline(void* p) {
   ThreadStart ts = *static_cast<ThreadStart*>(p);
+  user_thread_running();
   struct Exit {  // also when the thread ends by pthread_exit (unwinding)
     ~Exit() { user_thread_exited(); }
   } on_exit;
@@ -259,7 +260,7 @@ int pthread_create(pthread_t* th, const pthread_attr_t* attr, void* (*fn)(void*)
   user_thread_started();
   int rc = real_create(th, attr, thread_trampoline, ts);
   if (rc != 0) {
-    user_thread_exited();
+    user_thread_not_started();
     __libc_free(ts);
   }
   return rc;
