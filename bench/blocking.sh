@@ -2,12 +2,13 @@
 # The deadlock detector's cost: the runtime workloads built with the
 # detector (chansan-clang++ -O2 -g), each run with deadlock detection off
 # (CHANSAN_OPTIONS=detect_deadlocks=0: no lock bookkeeping, no watchdog)
-# and on, alternating, best of ROUNDS; prints the on/off time ratio.
+# and on, alternating, ROUNDS times; prints the medians and the on/off
+# ratio (the median: on this shared machine single runs vary by +-10%).
 # Usage: bench/blocking.sh [BUILD_DIR] [ROUNDS]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
-rounds=${2:-5}
+rounds=${2:-7}
 out=$build/bench-blocking
 mkdir -p "$out"
 "$build/bin/chansan-clang++" -O2 -g "$root/bench/runtime_bench.cpp" -o "$out/csp_bench"
@@ -27,8 +28,8 @@ for w in "pingpong 500000" "spsc 5000000 128" "mpmc 5000000 128" "spawn 100000" 
     dd=0; offs+=("$(best $w)")
     dd=1; ons+=("$(best $w)")
   done
-  off=$(printf "%s\n" "${offs[@]}" | sort -g | head -1)
-  on=$(printf "%s\n" "${ons[@]}" | sort -g | head -1)
+  off=$(printf "%s\n" "${offs[@]}" | sort -g | sed -n "$(( (rounds + 1) / 2 ))p")
+  on=$(printf "%s\n" "${ons[@]}" | sort -g | sed -n "$(( (rounds + 1) / 2 ))p")
   ratio=$(echo "$on / $off" | bc -l)
   logsum=$(echo "$logsum + l($ratio)" | bc -l); count=$((count + 1))
   printf "%-11s %12.1f %12.1f %8.3f\n" "${w%% *}" "$off" "$on" "$ratio"
