@@ -687,6 +687,8 @@ void main_returned() {
     groups[{s.create_pc, s.wait_pc}].push_back(i);
   }
   for (auto& [key, members] : groups) {
+    std::sort(members.begin(), members.end(),
+              [&](std::size_t a, std::size_t b) { return snap.gs[a].id < snap.gs[b].id; });
     BlockingReport r;
     r.kind = "goroutine leak";
     r.title = "Goroutines still blocked, forever, when main returned.";
@@ -752,6 +754,8 @@ extern "C" int __chansan_verify_none(uint64_t goroutine_mark, uint64_t finding_m
     std::string title = std::string("Goroutines started during ") + (what ? what : "the test") +
                         " still alive when it ended.";
     for (auto& [key, members] : groups) {
+      std::sort(members.begin(), members.end(),
+                [&](std::size_t a, std::size_t b) { return snap.gs[a].id < snap.gs[b].id; });
       BlockingReport r;
       r.kind = "goroutine leak";
       r.title = title;
