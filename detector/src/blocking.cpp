@@ -74,6 +74,9 @@ std::atomic<uintptr_t> g_graph_lo{~uintptr_t{0}}, g_graph_hi{0};  // bounds of i
 std::unordered_set<uint64_t>* g_seen_inversions = nullptr;  // guarded by graph_mu
 
 InternalMutex analysis_mu;                          // one analysis at a time
+// main has returned: what is stuck now is the leak check's to report (as
+// leaks), not the watchdog's (as deadlocks).
+std::atomic<bool> g_main_returned{false};
 std::unordered_set<uint64_t>* g_reported = nullptr;  // goroutines reported stuck; analysis_mu
 
 // ---- held locks ----
@@ -480,6 +483,7 @@ bool stuck_goroutines(Snapshot& snap, uint64_t except, bool main_returned, std::
 
 void tick() {
   std::lock_guard<InternalMutex> l(analysis_mu);
+  if (g_main_returned.load(std::memory_order_acquire)) return;
   static Snapshot& snap = *new Snapshot;  // analysis_mu; reused across ticks
   if (!take_snapshot(snap)) return;
   check_lock_cycles(snap);
@@ -660,7 +664,9 @@ void runtime_thread() {
 }
 
 void main_returned() {
-  if (!initialized.load(std::memory_order_acquire) || !ctx->options.detect_leaks) return;
+  if (!initialized.load(std::memory_order_acquire)) return;
+  g_main_returned.store(true, std::memory_order_release);
+  if (!ctx->options.detect_leaks) return;
   // Goroutines still running get a moment to finish or block (goleak
   // retries too); a search needs everything else to hold still. Main may
   // move to another thread while it pauses: no InternalScope (a per-thread
@@ -668,8 +674,10 @@ void main_returned() {
   Snapshot snap;
   std::vector<std::size_t> stuck;
   bool ok = false;
-  for (int attempt = 0; attempt < 200 && !ok; attempt++) {
-    if (attempt) pause_ns(1000 * 1000);
+  long waited_us = 0;
+  for (long step_us = 0; !ok && waited_us < 1000 * 1000; step_us = std::min(std::max(step_us * 2, 1000L), 10000L)) {
+    if (step_us) pause_ns(step_us * 1000);  // up to 1 s in all, as goleak waits
+    waited_us += step_us;
     InternalScope in;
     std::lock_guard<InternalMutex> l(analysis_mu);
     if (!take_snapshot(snap)) return;
