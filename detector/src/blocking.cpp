@@ -247,7 +247,6 @@ void collect_goroutine(const hooks::GoroutineInfo& info, void* arg) {
   s.wait_pc = 0;
   s.sp = 0;
   s.stack_lo = s.stack_hi = 0;
-  s.dead = false;
   s.id = info.id;
   s.waiting = info.waiting;
   s.is_thread = info.is_thread;
@@ -429,6 +428,24 @@ bool report_deadlock(const Snapshot& snap, const std::vector<std::size_t>& idx, 
   return true;
 }
 
+// One `goroutine leak` per group (same creation and blocking site), its
+// goroutines in creation order.
+using LeakGroups = std::map<std::pair<uintptr_t, uintptr_t>, std::vector<std::size_t>>;
+void report_leaks(const Snapshot& snap, LeakGroups& groups, const std::string& title) {
+  for (auto& [key, members] : groups) {
+    std::sort(members.begin(), members.end(),
+              [&](std::size_t a, std::size_t b) { return snap.gs[a].id < snap.gs[b].id; });
+    BlockingReport r;
+    r.kind = "goroutine leak";
+    r.title = title;
+    BlockedGoroutine b = describe(snap, members[0]);
+    b.count = members.size();
+    for (std::size_t k = 1; k < members.size() && k <= 16; k++) b.others.push_back(snap.gs[members[k]].id);
+    r.goroutines.push_back(std::move(b));
+    emit(r, SuppressionKind::leak);
+  }
+}
+
 // ---- the watchdog ----
 
 std::map<uint64_t, int>* g_cycle_candidates = nullptr;  // analysis_mu: cycle key -> ticks seen
@@ -450,9 +467,7 @@ void check_lock_cycles(const Snapshot& snap) {
     if (seen >= 2) {
       std::vector<uint64_t> ids;
       for (std::size_t i : cycle) ids.push_back(snap.gs[i].id);
-      for (std::size_t i : cycle) g_reported->erase(snap.gs[i].id);
       report_deadlock(snap, cycle, "A cycle of goroutines, each waiting for a lock the next one holds.", ids);
-      for (std::size_t i : cycle) g_reported->insert(snap.gs[i].id);
       continue;
     }
     next[key] = seen;
@@ -688,24 +703,13 @@ void main_returned() {
   InternalScope in;
   std::lock_guard<InternalMutex> l(analysis_mu);
   // Group by (where created, where blocked).
-  std::map<std::pair<uintptr_t, uintptr_t>, std::vector<std::size_t>> groups;
+  LeakGroups groups;
   for (std::size_t i : stuck) {
     const GSnap& s = snap.gs[i];
     if (s.is_thread || s.id == 1 || g_reported->count(s.id)) continue;
     groups[{s.create_pc, s.wait_pc}].push_back(i);
   }
-  for (auto& [key, members] : groups) {
-    std::sort(members.begin(), members.end(),
-              [&](std::size_t a, std::size_t b) { return snap.gs[a].id < snap.gs[b].id; });
-    BlockingReport r;
-    r.kind = "goroutine leak";
-    r.title = "Goroutines still blocked, forever, when main returned.";
-    BlockedGoroutine b = describe(snap, members[0]);
-    b.count = members.size();
-    for (std::size_t k = 1; k < members.size() && k <= 16; k++) b.others.push_back(snap.gs[members[k]].id);
-    r.goroutines.push_back(std::move(b));
-    emit(r, SuppressionKind::leak);
-  }
+  report_leaks(snap, groups, "Goroutines still blocked, forever, when main returned.");
 }
 
 }  // namespace chansan::hooks
@@ -752,7 +756,7 @@ extern "C" int __chansan_verify_none(uint64_t goroutine_mark, uint64_t finding_m
       waited_us += step_us;
     }
     InternalScope in;
-    std::map<std::pair<uintptr_t, uintptr_t>, std::vector<std::size_t>> groups;
+    LeakGroups groups;
     {
       std::lock_guard<InternalMutex> l(analysis_mu);
       for (std::size_t i : left)
@@ -761,18 +765,7 @@ extern "C" int __chansan_verify_none(uint64_t goroutine_mark, uint64_t finding_m
     }
     std::string title = std::string("Goroutines started during ") + (what ? what : "the test") +
                         " still alive when it ended.";
-    for (auto& [key, members] : groups) {
-      std::sort(members.begin(), members.end(),
-                [&](std::size_t a, std::size_t b) { return snap.gs[a].id < snap.gs[b].id; });
-      BlockingReport r;
-      r.kind = "goroutine leak";
-      r.title = title;
-      BlockedGoroutine b = describe(snap, members[0]);
-      b.count = members.size();
-      for (std::size_t k = 1; k < members.size() && k <= 16; k++) b.others.push_back(snap.gs[members[k]].id);
-      r.goroutines.push_back(std::move(b));
-      emit(r, SuppressionKind::leak);
-    }
+    report_leaks(snap, groups, title);
   }
   return static_cast<int>(static_cast<uint64_t>(ctx->reports.load()) - finding_mark);
 }

@@ -47,6 +47,19 @@ void text_access(std::string& out, const Access& a, bool previous) {
   out += "\n";
 }
 
+// Each goroutine of a report: main, or where it was created.
+void text_goroutines(std::string& out, const std::vector<GoroutineDesc>& goroutines) {
+  for (const GoroutineDesc& g : goroutines) {
+    if (g.is_main) {
+      out += "  " + goroutine_name(g.id) + " is main\n\n";
+      continue;
+    }
+    out += "  " + goroutine_name(g.id) + " created at:\n";
+    text_stack(out, g.created_at);
+    out += "\n";
+  }
+}
+
 // JSON string escaping for the characters that can occur in names/paths.
 std::string js(const std::string& s) {
   std::string o = "\"";
@@ -78,6 +91,17 @@ std::string json_frames(const std::vector<Frame>& stack) {
          ",\"line\":" + std::to_string(f.line) + ",\"column\":" + std::to_string(f.column) + "}";
   }
   return o + "]";
+}
+
+std::string json_goroutines(const std::vector<GoroutineDesc>& goroutines) {
+  std::string o;
+  for (std::size_t i = 0; i < goroutines.size(); i++) {
+    const GoroutineDesc& g = goroutines[i];
+    if (i) o += ",";
+    o += "{\"id\":" + std::to_string(g.id) + ",\"main\":" + (g.is_main ? "true" : "false") +
+         ",\"created_at\":" + json_frames(g.created_at) + "}";
+  }
+  return o;
 }
 
 std::string json_access(const Access& a) {
@@ -122,68 +146,6 @@ const Frame* first_user_frame(const std::vector<Frame>& stack) {
   return stack.empty() ? nullptr : &stack.front();
 }
 
-std::string render_text(const RaceReport& r) {
-  std::string out = "==================\nWARNING: chansan: data race\n";
-  text_access(out, r.current, false);
-  text_access(out, r.previous, true);
-  const Location& l = r.location;
-  switch (l.kind) {
-    case LocationKind::global:
-      out += "  Location is global '" + l.name + "' of size " + std::to_string(l.size) + " at " +
-             hex(l.address) + "\n\n";
-      break;
-    case LocationKind::heap:
-      out += "  Location is heap block of size " + std::to_string(l.size) + " at " + hex(l.address) +
-             " allocated by " + goroutine_name(l.goroutine) + ":\n";
-      text_stack(out, l.allocated_at);
-      out += "\n";
-      break;
-    case LocationKind::stack:
-      out += "  Location is stack of " + goroutine_name(l.goroutine) + "\n\n";
-      break;
-    case LocationKind::unknown:
-      break;
-  }
-  for (const GoroutineDesc& g : r.goroutines) {
-    if (g.is_main) {
-      out += "  " + goroutine_name(g.id) + " is main\n\n";
-      continue;
-    }
-    out += "  " + goroutine_name(g.id) + " created at:\n";
-    text_stack(out, g.created_at);
-    out += "\n";
-  }
-  out += "SUMMARY: chansan: data race";
-  if (const Frame* f = first_user_frame(r.current.stack))
-    out += " " + (f->file.empty() ? std::string("<unknown>") : f->file + ":" + std::to_string(f->line)) +
-           " in " + f->function;
-  out += "\n==================\n";
-  return out;
-}
-
-std::string render_json(const RaceReport& r) {
-  std::string o = "{\"kind\":\"data race\",\"accesses\":[" + json_access(r.current) + "," +
-                  json_access(r.previous) + "],\"goroutines\":[";
-  for (std::size_t i = 0; i < r.goroutines.size(); i++) {
-    const GoroutineDesc& g = r.goroutines[i];
-    if (i) o += ",";
-    o += "{\"id\":" + std::to_string(g.id) + ",\"main\":" + (g.is_main ? "true" : "false") +
-         ",\"created_at\":" + json_frames(g.created_at) + "}";
-  }
-  const Location& l = r.location;
-  o += "],\"location\":{\"kind\":\"" + std::string(location_kind(l.kind)) + "\",\"name\":" + js(l.name) +
-       ",\"address\":" + js(hex(l.address)) + ",\"size\":" + std::to_string(l.size) +
-       ",\"goroutine\":" + std::to_string(l.goroutine) +
-       ",\"allocated_at\":" + json_frames(l.allocated_at) + "},\"summary\":";
-  if (const Frame* f = first_user_frame(r.current.stack)) {
-    o += "{\"file\":" + js(f->file) + ",\"line\":" + std::to_string(f->line) +
-         ",\"function\":" + js(f->function) + "}";
-  } else {
-    o += "null";
-  }
-  return o + "}\n";
-}
-
 namespace {
 
 std::string summary_text(const char* kind, const std::vector<Frame>& stack) {
@@ -213,6 +175,45 @@ std::string name_of(const BlockedGoroutine& g) {
 }
 
 }  // namespace
+
+std::string render_text(const RaceReport& r) {
+  std::string out = "==================\nWARNING: chansan: data race\n";
+  text_access(out, r.current, false);
+  text_access(out, r.previous, true);
+  const Location& l = r.location;
+  switch (l.kind) {
+    case LocationKind::global:
+      out += "  Location is global '" + l.name + "' of size " + std::to_string(l.size) + " at " +
+             hex(l.address) + "\n\n";
+      break;
+    case LocationKind::heap:
+      out += "  Location is heap block of size " + std::to_string(l.size) + " at " + hex(l.address) +
+             " allocated by " + goroutine_name(l.goroutine) + ":\n";
+      text_stack(out, l.allocated_at);
+      out += "\n";
+      break;
+    case LocationKind::stack:
+      out += "  Location is stack of " + goroutine_name(l.goroutine) + "\n\n";
+      break;
+    case LocationKind::unknown:
+      break;
+  }
+  text_goroutines(out, r.goroutines);
+  return out + summary_text("data race", r.current.stack);
+}
+
+std::string render_json(const RaceReport& r) {
+  std::string o = "{\"kind\":\"data race\",\"accesses\":[" + json_access(r.current) + "," +
+                  json_access(r.previous) + "],\"goroutines\":[";
+  o += json_goroutines(r.goroutines);
+  const Location& l = r.location;
+  o += "],\"location\":{\"kind\":\"" + std::string(location_kind(l.kind)) + "\",\"name\":" + js(l.name) +
+       ",\"address\":" + js(hex(l.address)) + ",\"size\":" + std::to_string(l.size) +
+       ",\"goroutine\":" + std::to_string(l.goroutine) +
+       ",\"allocated_at\":" + json_frames(l.allocated_at) + "},\"summary\":" + summary_json(r.current.stack);
+  return o + "}\n";
+}
+
 
 std::string render_text(const BlockingReport& r) {
   std::string out = "==================\nWARNING: chansan: " + r.kind + "\n";
@@ -292,15 +293,7 @@ std::string render_text(const LockOrderReport& r) {
     text_stack(out, e.from_stack);
     out += "\n";
   }
-  for (const GoroutineDesc& g : r.goroutines) {
-    if (g.is_main) {
-      out += "  " + goroutine_name(g.id) + " is main\n\n";
-      continue;
-    }
-    out += "  " + goroutine_name(g.id) + " created at:\n";
-    text_stack(out, g.created_at);
-    out += "\n";
-  }
+  text_goroutines(out, r.goroutines);
   return out + summary_text("lock-order inversion", r.edges.empty() ? std::vector<Frame>{} : r.edges[0].to_stack);
 }
 
@@ -314,12 +307,7 @@ std::string render_json(const LockOrderReport& r) {
          ",\"to_stack\":" + json_frames(e.to_stack) + "}";
   }
   o += "],\"goroutines\":[";
-  for (std::size_t i = 0; i < r.goroutines.size(); i++) {
-    const GoroutineDesc& g = r.goroutines[i];
-    if (i) o += ",";
-    o += "{\"id\":" + std::to_string(g.id) + ",\"main\":" + (g.is_main ? "true" : "false") +
-         ",\"created_at\":" + json_frames(g.created_at) + "}";
-  }
+  o += json_goroutines(r.goroutines);
   o += "],\"summary\":" + summary_json(r.edges.empty() ? std::vector<Frame>{} : r.edges[0].to_stack);
   return o + "}\n";
 }

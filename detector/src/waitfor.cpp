@@ -93,7 +93,6 @@ class Search {
     bool any_agent = !snap_.timer_args.empty();
     for (std::size_t i = 0; i < snap_.gs.size(); i++) {
       const GSnap& g = snap_.gs[i];
-      if (g.dead) continue;
       if (!g.waiting || g.kind == K::sleep || g.kind == K::none) {
         make_live(i);
         any_agent = true;
@@ -108,14 +107,14 @@ class Search {
       drain();
       changed = false;
       for (std::size_t i = 0; i < snap_.gs.size(); i++) {
-        if (live_[i] || snap_.gs[i].dead || !wakeable(i)) continue;
+        if (live_[i] || !wakeable(i)) continue;
         make_live(i);
         changed = true;
       }
     }
     std::vector<std::size_t> stuck;
     for (std::size_t i = 0; i < snap_.gs.size(); i++)
-      if (!live_[i] && !snap_.gs[i].dead && snap_.gs[i].waiting) stuck.push_back(i);
+      if (!live_[i] && snap_.gs[i].waiting) stuck.push_back(i);
     return stuck;
   }
 

@@ -53,7 +53,6 @@ struct GSnap {
   uintptr_t stack_lo = 0, stack_hi = 0, sp = 0;
   std::vector<HeldLockSnap> held;
   void* state = nullptr;  // the detector's GState
-  bool dead = false;      // not an agent (main after it returned): no root, never woken
 };
 
 struct Snapshot {
