@@ -81,7 +81,8 @@ struct Stats {
   unsigned reads = 0, writes = 0, ranges = 0, atomics = 0, fences = 0, mem_calls = 0;
   unsigned functions = 0;
   // Left out, by reason.
-  unsigned local_no_escape = 0, constant_data = 0, csp_runtime = 0, unmodelled_atomic = 0;
+  unsigned local_no_escape = 0, constant_data = 0, thread_local_data = 0, csp_runtime = 0,
+           unmodelled_atomic = 0;
 
   void print(StringRef module) const {
     errs() << "chansan: " << module << ": instrumented " << reads << " reads, " << writes
@@ -89,7 +90,8 @@ struct Stats {
            << " fences, " << mem_calls << " mem calls, " << functions << " functions\n"
            << "chansan: " << module << ": left out " << local_no_escape
            << " accesses to non-escaping locals, " << constant_data
-           << " reads of constant data, " << csp_runtime << " csp runtime functions, "
+           << " reads of constant data, " << thread_local_data << " accesses to thread_locals, "
+           << csp_runtime << " csp runtime functions, "
            << unmodelled_atomic << " atomic ops with no runtime model (min/max/float)\n";
   }
 };
@@ -195,6 +197,18 @@ bool from_csp_runtime(const Instruction& i, bool function_is_csp) {
 
 bool Instrumenter::can_race(Value* addr, bool is_write) {
   const Value* obj = getUnderlyingObject(addr);
+  // A thread_local (LLVM 16+ reach it through llvm.threadlocal.address):
+  // each thread has its own, and goroutines that share a worker thread are
+  // the runtime's business, as are libstdc++'s own thread_locals (those of
+  // std::call_once).
+  if (const auto* call = dyn_cast<CallBase>(obj))
+    if (const Function* callee = call->getCalledFunction();
+        callee && callee->getName().startswith("llvm.threadlocal.address"))
+      obj = getUnderlyingObject(call->getArgOperand(0));
+  if (const auto* gv = dyn_cast<GlobalVariable>(obj); gv && gv->isThreadLocal()) {
+    stats_.thread_local_data++;
+    return false;
+  }
   if (const auto* gv = dyn_cast<GlobalVariable>(obj)) {
     if (gv->isConstant() && !is_write) {
       stats_.constant_data++;

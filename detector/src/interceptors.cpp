@@ -13,6 +13,7 @@
 // The detector's own allocations and locks pass straight through
 // (tls_internal): they create no edge and record nothing.
 #include <dlfcn.h>
+#include <unwind.h>
 #include <malloc.h>
 #include <pthread.h>
 
@@ -35,6 +36,8 @@ void* __libc_calloc(size_t, size_t);
 void* __libc_realloc(void*, size_t);
 void* __libc_memalign(size_t, size_t);
 }
+
+#define CS_PC reinterpret_cast<uintptr_t>(__builtin_return_address(0))
 
 namespace chansan {
 namespace {
@@ -63,14 +66,9 @@ void on_alloc(void* p, std::size_t n, uintptr_t pc) {
   InternalScope in;
   auto a = reinterpret_cast<uintptr_t>(p);
   ctx->shadow.clear(a, n ? n : 1);
-  uintptr_t pcs[64];
-  std::size_t k = 0;
-  pcs[k++] = pc;
-  if (g)
-    for (uint32_t i = g->depth; i > 0 && k < 64; i--) pcs[k++] = g->frames[i - 1];
   HeapBlock b;
   b.size = n;
-  b.stack = depot_put(pcs, k);
+  b.stack = capture_stack(g, pc);
   b.goid = g ? g->goid : 0;
   heap_add(a, b);
 }
@@ -107,6 +105,44 @@ void on_free(void* p, uintptr_t pc) {
   }
 }
 
+// Where pthread_create was called. The shadow call stack lacks the frames
+// between the instrumented caller and here (std::thread's constructor calls
+// pthread_create from libstdc++), so the stack is unwound from the call up
+// to the shadow stack's innermost return address, then the shadow stack
+// goes on from there. Thread creation is rare: the unwind is affordable.
+struct Unwound {
+  uintptr_t pcs[64];
+  std::size_t n = 0;
+  uintptr_t from = 0;  // skip frames up to this return address (the detector's own)
+  bool started = false;
+};
+
+_Unwind_Reason_Code unwind_frame(_Unwind_Context* c, void* arg) {
+  auto* u = static_cast<Unwound*>(arg);
+  auto ip = static_cast<uintptr_t>(_Unwind_GetIP(c));
+  if (ip == 0) return _URC_END_OF_STACK;
+  if (!u->started) {
+    u->started = ip == u->from;
+    if (!u->started) return _URC_NO_REASON;
+  }
+  u->pcs[u->n++] = ip;
+  return u->n < 16 ? _URC_NO_REASON : _URC_END_OF_STACK;
+}
+
+uint32_t creation_stack(GState* g, uintptr_t pc) {
+  InternalScope in;
+  Unwound u;
+  u.from = pc;
+  _Unwind_Backtrace(unwind_frame, &u);
+  if (u.n == 0) return capture_stack(g, pc);
+  const uintptr_t shadow_top = g->depth ? g->frames[g->depth - 1] : 0;
+  std::size_t k = 0;
+  while (k < u.n && u.pcs[k] != shadow_top) k++;
+  if (k == u.n) return depot_put(u.pcs, u.n);  // never met the shadow stack: the unwound frames
+  for (uint32_t i = g->depth; i > 0 && k < 64; i--) u.pcs[k++] = g->frames[i - 1];
+  return depot_put(u.pcs, k);
+}
+
 template <class F>
 F real(const char* name) {
   return reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
@@ -125,29 +161,40 @@ void lock_released(const void* m) {
 struct ThreadStart {
   void* (*fn)(void*);
   void* arg;
+  uint32_t create_stack;  // where pthread_create was called, for reports
+  uint64_t goid;          // its id: thread T<n> in creation order
+};
+
+// The thread's end: released under thread_sync_key(pthread_self()) for
+// pthread_join, then the thread's state goes. Runs when the start routine
+// returns and when the thread ends by pthread_exit (unwinding).
+struct ThreadEnd {
+  ~ThreadEnd() {
+    if (initialized.load()) {
+      if (GState* g = ready_state()) {
+        sync_release(g, thread_sync_key(reinterpret_cast<uintptr_t>(pthread_self())));
+        hooks::goroutine_free(reinterpret_cast<hooks::GoroutineState*>(g));
+      }
+    }
+    user_thread_exited();
+  }
 };
 
 void* thread_trampoline(void* p) {
   ThreadStart ts = *static_cast<ThreadStart*>(p);
   user_thread_running();
-  struct Exit {  // also when the thread ends by pthread_exit (unwinding)
-    ~Exit() { user_thread_exited(); }
-  } on_exit;
+  ThreadEnd on_end;
   if (initialized.load()) {
-    GState* g = cur();
+    GState* g = tls_cur = make_thread_state(ts.goid);
+    g->create_stack = ts.create_stack;
     sync_acquire(g, reinterpret_cast<uintptr_t>(p));  // edge: pthread_create before the thread
     InternalScope in;
-    ctx->sync.erase_range(reinterpret_cast<uintptr_t>(p), 1);
+    ctx->sync.erase(reinterpret_cast<uintptr_t>(p));
+    // An earlier thread with the same id that was detached, never joined.
+    ctx->sync.erase(thread_sync_key(reinterpret_cast<uintptr_t>(pthread_self())));
   }
   __libc_free(p);
-  void* ret = ts.fn(ts.arg);
-  if (initialized.load()) {
-    if (GState* g = ready_state()) {
-      sync_release(g, reinterpret_cast<uintptr_t>(pthread_self()));  // edge: thread end before join
-      hooks::goroutine_free(reinterpret_cast<hooks::GoroutineState*>(g));
-    }
-  }
-  return ret;
+  return ts.fn(ts.arg);
 }
 
 }  // namespace
@@ -194,8 +241,6 @@ bool heap_find(uintptr_t addr, uintptr_t& start, HeapBlock& b) {
 }  // namespace chansan
 
 using namespace chansan;
-
-#define CS_PC reinterpret_cast<uintptr_t>(__builtin_return_address(0))
 
 extern "C" {
 
@@ -256,7 +301,12 @@ int pthread_create(pthread_t* th, const pthread_attr_t* attr, void* (*fn)(void*)
   auto* ts = static_cast<ThreadStart*>(__libc_malloc(sizeof(ThreadStart)));
   ts->fn = fn;
   ts->arg = arg;
-  if (GState* g = ready_state()) sync_release(g, reinterpret_cast<uintptr_t>(ts));
+  ts->create_stack = 0;
+  ts->goid = next_user_thread_goid();
+  if (GState* g = ready_state()) {
+    ts->create_stack = creation_stack(g, CS_PC);
+    sync_release(g, reinterpret_cast<uintptr_t>(ts));
+  }
   user_thread_started();
   int rc = real_create(th, attr, thread_trampoline, ts);
   if (rc != 0) {
@@ -271,9 +321,10 @@ int pthread_join(pthread_t th, void** ret) {
   int rc = real_join(th, ret);
   if (rc == 0 && tracking()) {
     if (GState* g = ready_state()) {
-      sync_acquire(g, reinterpret_cast<uintptr_t>(th));
+      const uintptr_t key = thread_sync_key(static_cast<uintptr_t>(th));
+      sync_acquire(g, key);
       InternalScope in;
-      ctx->sync.erase_range(reinterpret_cast<uintptr_t>(th), 1);
+      ctx->sync.erase(key);
     }
   }
   return rc;

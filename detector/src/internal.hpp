@@ -24,12 +24,16 @@ struct InternalScope {
 
 uint64_t trace_part_start(GState* g, uint64_t pos);  // writes a part header
 void grow_frames(GState* g);
+// Interns `pc` followed by g's shadow call stack (innermost first, at most
+// 64 frames) in the stack depot.
+uint32_t capture_stack(GState* g, uintptr_t pc);
 void sync_acquire(GState* g, uintptr_t sync);
 void sync_release(GState* g, uintptr_t sync);
 void release_into(GState* g, VectorClock& c);
 void after_release(GState* g);
 GState* make_thread_state(uint64_t goid);
-uint64_t next_thread_goid();
+uint64_t next_thread_goid();       // a thread met without seeing it start
+uint64_t next_user_thread_goid();  // a thread started through pthread_create
 void unregister_thread_state(GState* g);
 uint64_t thread_stack_owner(uintptr_t addr);
 // A free of [addr, addr + size), checked as a write.

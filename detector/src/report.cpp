@@ -33,7 +33,14 @@ void text_stack(std::string& out, const std::vector<Frame>& stack) {
     out += "    #" + std::to_string(i) + " " + stack[i].function + " " + where(stack[i]) + "\n";
 }
 
-std::string goroutine_name(uint64_t id) { return "goroutine " + std::to_string(id); }
+// Goroutines by their id; OS threads (ids from kFirstThreadId up) as TSan
+// names them: the first one, which the detector starts on, is the main
+// thread unless the csp runtime made it goroutine 1.
+std::string goroutine_name(uint64_t id) {
+  if (id == kFirstThreadId) return "main thread";
+  if (id > kFirstThreadId) return "thread T" + std::to_string(id - kFirstThreadId);
+  return "goroutine " + std::to_string(id);
+}
 
 void text_access(std::string& out, const Access& a, bool previous) {
   std::string op = a.is_atomic ? (a.is_write ? "atomic write" : "atomic read")
@@ -128,7 +135,8 @@ void trim_plumbing(std::vector<Frame>& stack, bool keep_innermost) {
   auto plumbing = [](const Frame& f) {
     return f.file.find("/include/c++/") != std::string::npos ||
            f.file.find("/csp/go.hpp") != std::string::npos || f.file.find("/csu/") != std::string::npos ||
-           f.function.rfind("__libc_start", 0) == 0 || f.function == "_start";
+           f.function.rfind("__libc_start", 0) == 0 || f.function == "_start" ||
+           (f.file.empty() && f.function.rfind("0x", 0) == 0);  // no symbol at all: a thread's start
   };
   std::size_t i = 0;
   while (i < stack.size() && plumbing(stack[i])) i++;

@@ -38,6 +38,10 @@ struct Access {
   bool stack_lost = false;   // older than the history kept (history_size)
 };
 
+// Ids from here up are OS threads the csp runtime does not run (named
+// "main thread", "thread T1", ... in reports); below are goroutines.
+constexpr uint64_t kFirstThreadId = uint64_t{1} << 32;
+
 struct GoroutineDesc {
   uint64_t id = 0;
   bool is_main = false;

@@ -18,6 +18,7 @@
 
 #include "blocking.hpp"
 #include "internal.hpp"
+#include "report.hpp"
 #include "stack_depot.hpp"
 #include "state.hpp"
 
@@ -129,6 +130,9 @@ __attribute__((constructor(101))) void init() {
   load_suppressions();
   std::atexit(at_exit_handler);
   initialized.store(true, std::memory_order_release);
+  // Constructors run on the main thread: it is the first thread (the csp
+  // runtime renames it goroutine 1 when it starts).
+  tls_cur = make_thread_state(kFirstThreadId);
   blocking_init();
 }
 
@@ -174,10 +178,18 @@ GState* make_thread_state(uint64_t goid) {
   return g;
 }
 
+// Threads that are not goroutines get ids far from the runtime's: the main
+// thread kFirstThreadId, those created through pthread_create the next
+// ones in creation order (as TSan's T1, T2, ...), and threads the detector
+// meets without having seen them start (the runtime's own, those started
+// before it) ids of a range of their own.
+std::atomic<uint64_t> next_user_thread{kFirstThreadId + 1};
+
+uint64_t next_user_thread_goid() { return next_user_thread.fetch_add(1, std::memory_order_relaxed); }
+
 uint64_t next_thread_goid() {
-  // Threads that are not goroutines get ids far from the runtime's.
-  static std::atomic<uint64_t> next{uint64_t{1} << 32};
-  return next.fetch_add(1);
+  static std::atomic<uint64_t> next{kFirstThreadId + (uint64_t{1} << 31)};
+  return next.fetch_add(1, std::memory_order_relaxed);
 }
 
 GState* cur() {
@@ -288,6 +300,16 @@ void grow_frames(GState* g) {
   g->cap = cap;
 }
 
+uint32_t capture_stack(GState* g, uintptr_t pc) {
+  InternalScope in;
+  uintptr_t pcs[64];
+  std::size_t n = 0;
+  pcs[n++] = pc;
+  if (g)
+    for (uint32_t i = g->depth; i > 0 && n < 64; i--) pcs[n++] = g->frames[i - 1];
+  return depot_put(pcs, n);
+}
+
 // g's clock absorbs sync's.
 void sync_acquire(GState* g, uintptr_t sync) {
   InternalScope in;
@@ -346,14 +368,7 @@ void go(GoroutineState* parent, GoroutineState* child, const void* create_pc) {
   GState* p = gs(parent);
   GState* c = gs(child);
   release_into(p, c->clock);  // the child's clock starts empty: it becomes the parent's
-  {
-    InternalScope in;
-    uintptr_t pcs[64];
-    std::size_t n = 0;
-    pcs[n++] = reinterpret_cast<uintptr_t>(create_pc);
-    for (uint32_t i = p->depth; i > 0 && n < 64; i--) pcs[n++] = p->frames[i - 1];
-    c->create_stack = depot_put(pcs, n);
-  }
+  c->create_stack = capture_stack(p, reinterpret_cast<uintptr_t>(create_pc));
   after_release(p);
 }
 

@@ -1,4 +1,4 @@
-// SyncMap and SlotPool; see sync_map.hpp.
+// SyncMap; see sync_map.hpp.
 #include "sync_map.hpp"
 
 #include <sys/mman.h>
@@ -8,7 +8,7 @@
 
 namespace chansan {
 namespace {
-constexpr std::size_t kPageBitsBytes = (std::size_t{1} << (47 - 12)) / 8;  // 47-bit user space
+constexpr std::size_t kPageBitsBytes = (kUserSpaceEnd >> 12) / 8;
 }  // namespace
 
 SyncMap::SyncMap() {
@@ -23,29 +23,57 @@ SyncMap::SyncMap() {
 
 SyncMap::~SyncMap() { munmap(page_bits_, kPageBitsBytes); }
 
-bool SyncMap::any_page_marked(uintptr_t begin, std::size_t size) const {
-  uintptr_t first = begin >> kPageShift, last = (begin + size - 1) >> kPageShift;
-  for (uintptr_t pg = first; pg <= last; pg++)
-    if (page_bits_[pg >> 6].load(std::memory_order_relaxed) & (uint64_t{1} << (pg & 63))) return true;
-  return false;
+VectorClock& SyncMap::get_or_make(Shard& s, uintptr_t addr) {
+  std::unique_ptr<VectorClock>& c = s.clocks[addr];
+  if (!c) {
+    c = std::make_unique<VectorClock>();
+    if (addr < kUserSpaceEnd) {
+      const uintptr_t pg = page_of(addr);
+      s.page_keys[pg].push_back(addr);
+      page_bits_[pg >> 6].fetch_or(uint64_t{1} << (pg & 63), std::memory_order_relaxed);
+    }
+  }
+  return *c;
+}
+
+void SyncMap::erase_in_page(Shard& s, uintptr_t page, uintptr_t begin, uintptr_t end) {
+  auto it = s.page_keys.find(page);
+  if (it == s.page_keys.end()) return;
+  std::vector<uintptr_t>& keys = it->second;
+  for (std::size_t i = 0; i < keys.size();) {
+    if (keys[i] >= begin && keys[i] < end) {
+      s.clocks.erase(keys[i]);
+      keys[i] = keys.back();
+      keys.pop_back();
+    } else {
+      i++;
+    }
+  }
+  if (keys.empty()) {
+    s.page_keys.erase(it);
+    page_bits_[page >> 6].fetch_and(~(uint64_t{1} << (page & 63)), std::memory_order_relaxed);
+  }
+}
+
+void SyncMap::erase(uintptr_t addr) {
+  if (addr >= kUserSpaceEnd) {
+    Shard& s = shard(addr);
+    std::lock_guard<InternalMutex> l(s.lock);
+    s.clocks.erase(addr);
+    return;
+  }
+  erase_range(addr, 1);
 }
 
 void SyncMap::erase_range(uintptr_t begin, std::size_t size) {
-  if (size == 0 || !any_page_marked(begin, size)) return;
+  if (size == 0 || begin >= kUserSpaceEnd) return;
   uintptr_t end = begin + size;
-  if (size <= 256) {  // small ranges: probe each address in its own shard
-    for (uintptr_t a = begin; a < end; a++) {
-      Shard& s = shard(a);
-      std::lock_guard<InternalMutex> l(s.lock);
-      s.clocks.erase(a);
-    }
-    return;
-  }
-  for (Shard& s : shards_) {
+  if (end > kUserSpaceEnd || end < begin) end = kUserSpaceEnd;
+  for (uintptr_t pg = page_of(begin), last = page_of(end - 1); pg <= last; pg++) {
+    if (!page_marked(pg)) continue;  // nearly every free: a bit test per page
+    Shard& s = shard(pg << kPageShift);
     std::lock_guard<InternalMutex> l(s.lock);
-    for (auto it = s.clocks.begin(); it != s.clocks.end();) {
-      it = (it->first >= begin && it->first < end) ? s.clocks.erase(it) : std::next(it);
-    }
+    erase_in_page(s, pg, begin, end);
   }
 }
 

@@ -5,6 +5,13 @@
 // Invariants:
 //  - A clock's address is stable from creation until the memory that holds
 //    its key is freed (erase_range); callers hold no pointer across a free.
+//  - Every key of one 4 KiB page lives in one shard, which also lists the
+//    page's keys: forgetting a freed block costs O(its pages + the keys on
+//    them), never O(all sync objects).
+//  - A page's bit is set while (and only while, up to a racing free) the
+//    page holds a key; bits and lists change under the page's shard lock.
+//  - Keys at or above kUserSpaceEnd (thread_sync_key) are not memory: no
+//    free ever erases them, and they have no page bit.
 //  - Shards are locked independently; a lookup locks one shard. These are
 //    the detector's own locks: never seen by the detector, so they create
 //    no happens-before edge in the program.
@@ -15,13 +22,20 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-
-#include "internal_mutex.hpp"
 #include <unordered_map>
+#include <vector>
 
 #include "clock.hpp"
+#include "internal_mutex.hpp"
 
 namespace chansan {
+
+constexpr uintptr_t kUserSpaceEnd = uintptr_t{1} << 47;
+
+// The key of an OS thread's end (released when it ends, acquired by its
+// join): outside user space, so the key does not die with the thread's
+// stack, where glibc keeps the thread's descriptor (pthread_self()).
+inline uintptr_t thread_sync_key(uintptr_t pthread_id) { return pthread_id | (uintptr_t{1} << 62); }
 
 class SyncMap {
  public:
@@ -35,12 +49,7 @@ class SyncMap {
   void with_clock(uintptr_t addr, F&& fn) {
     Shard& s = shard(addr);
     std::lock_guard<InternalMutex> l(s.lock);
-    std::unique_ptr<VectorClock>& c = s.clocks[addr];
-    if (!c) {
-      c = std::make_unique<VectorClock>();
-      mark_page(addr);
-    }
-    fn(*c);
+    fn(get_or_make(s, addr));
   }
   // As with_clock, but only if `addr` has a clock (an acquire of an object
   // nobody released has nothing to learn, and must not allocate).
@@ -53,21 +62,15 @@ class SyncMap {
     fn(*it->second);
     return true;
   }
-  // Runs fn(clock or nullptr) with the shard locked: atomics do their
+  // Runs fn(clock or nullptr, make) with the shard locked: atomics do their
   // operation and its clock work as one step.
   template <class F>
   void with_shard(uintptr_t addr, F&& fn) {
     Shard& s = shard(addr);
     std::lock_guard<InternalMutex> l(s.lock);
     auto it = s.clocks.find(addr);
-    fn(it == s.clocks.end() ? nullptr : it->second.get(), [&]() -> VectorClock& {
-      std::unique_ptr<VectorClock>& c = s.clocks[addr];
-      if (!c) {
-        c = std::make_unique<VectorClock>();
-        mark_page(addr);
-      }
-      return *c;
-    });
+    fn(it == s.clocks.end() ? nullptr : it->second.get(),
+       [&]() -> VectorClock& { return get_or_make(s, addr); });
   }
   bool contains(uintptr_t addr) {
     Shard& s = shard(addr);
@@ -76,25 +79,31 @@ class SyncMap {
   }
   // Forgets the clocks of every object in [begin, begin + size): the memory
   // was freed, and a new object there must not inherit old edges.
+  void erase(uintptr_t addr);
   void erase_range(uintptr_t begin, std::size_t size);
   std::size_t size();
 
  private:
   static constexpr std::size_t kShards = 64;
   static constexpr unsigned kPageShift = 12;
-  // One bit per page of user space that has ever held a clock: a free of
-  // memory without one (nearly every free) costs a few bit tests.
-  void mark_page(uintptr_t addr) {
-    uintptr_t pg = addr >> kPageShift;
-    page_bits_[pg >> 6].fetch_or(uint64_t{1} << (pg & 63), std::memory_order_relaxed);
-  }
-  bool any_page_marked(uintptr_t begin, std::size_t size) const;
-  std::atomic<uint64_t>* page_bits_;
   struct Shard {
     InternalMutex lock;
     std::unordered_map<uintptr_t, std::unique_ptr<VectorClock>> clocks;  // guarded by lock
+    std::unordered_map<uintptr_t, std::vector<uintptr_t>> page_keys;     // guarded by lock
   };
-  Shard& shard(uintptr_t addr) { return shards_[(addr >> 3) % kShards]; }
+  static uintptr_t page_of(uintptr_t addr) { return addr >> kPageShift; }
+  Shard& shard(uintptr_t addr) {
+    uint64_t h = page_of(addr) * 0x9E3779B97F4A7C15ull;  // Fibonacci hashing of the page
+    return shards_[h >> 58];
+  }
+  static_assert(kShards == 64, "shard() takes the top 6 bits of the hash");
+  VectorClock& get_or_make(Shard& s, uintptr_t addr);
+  // Erases the keys of one page in [begin, end); the page's shard is locked.
+  void erase_in_page(Shard& s, uintptr_t page, uintptr_t begin, uintptr_t end);
+  bool page_marked(uintptr_t page) const {
+    return page_bits_[page >> 6].load(std::memory_order_relaxed) & (uint64_t{1} << (page & 63));
+  }
+  std::atomic<uint64_t>* page_bits_;
   Shard shards_[kShards];
 };
 

@@ -4,6 +4,10 @@
 
 namespace csp::rt {
 [[noreturn]] void fatal(const char* what, const char* file, int line);
+// Called first by every path that reports and ends the process (panic,
+// crash, fatal error): returns to exactly one thread; others wait for it
+// to exit.
+void begin_fatal_report();
 }
 
 #define CSP_CHECK(cond)                                        \

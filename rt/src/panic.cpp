@@ -16,6 +16,7 @@
 #include <string>
 
 #include "check.hpp"
+#include "platform/os.hpp"
 #include "g.hpp"
 #include "sched.hpp"
 #include "stack_trace.hpp"
@@ -26,8 +27,7 @@ namespace {
 constexpr int kMaxFrames = 64;
 
 [[noreturn]] void on_terminate() {
-  static std::atomic<bool> entered{false};
-  if (entered.exchange(true)) _exit(2);  // a second panic while reporting one
+  begin_fatal_report();
   std::string msg = "std::terminate called without an active exception";
   if (std::exception_ptr e = std::current_exception()) {
     try {
@@ -60,9 +60,24 @@ constexpr int kMaxFrames = 64;
 
 }  // namespace
 
+// Exactly one panic is reported in full, as in Go, whatever else panics at
+// the same moment: the first thread in writes its report and exits; any
+// other waits here for that exit (exiting itself would cut the first
+// report short, or lose it). A panic raised while writing the report, on
+// the reporting thread itself, exits at once.
+void begin_fatal_report() {
+  static std::atomic<uint64_t> reporter{0};
+  const auto me = static_cast<uint64_t>(os::thread_id());
+  uint64_t expected = 0;
+  if (reporter.compare_exchange_strong(expected, me, std::memory_order_acq_rel)) return;
+  if (expected == me) _exit(2);
+  for (;;) pause();  // the reporter ends the process
+}
+
 void install_panic_handler() { std::set_terminate(on_terminate); }
 
 void fatal(const char* what, const char* file, int line) {
+  begin_fatal_report();
   std::fflush(nullptr);
   std::fprintf(stderr, "fatal error: csp: %s\n    at %s:%d\n", what, file, line);
   void* pcs[kMaxFrames];

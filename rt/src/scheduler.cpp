@@ -458,7 +458,11 @@ void start_worker_thread(Worker* w) {
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, 256 * 1024);
-  int rc = pthread_create(&w->thread, &attr, worker_thread_main, w);
+  int rc;
+  {
+    wf::RuntimeOwned own;  // not one of the program's threads
+    rc = pthread_create(&w->thread, &attr, worker_thread_main, w);
+  }
   pthread_attr_destroy(&attr);
   if (rc != 0) {
     std::fprintf(stderr, "fatal error: csp: cannot start worker thread: %s\n", std::strerror(rc));

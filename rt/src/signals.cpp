@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "check.hpp"
 #include "g.hpp"
 #include "platform/os.hpp"
 #include "sched.hpp"
@@ -40,6 +41,7 @@ void* fault_pc(void* ucontext) {
 }
 
 [[noreturn]] void die(const char* headline, void* const* pcs, int n) {
+  begin_fatal_report();
   std::fflush(nullptr);
   G* g = current_g();
   std::fputs(headline, stderr);

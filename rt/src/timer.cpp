@@ -141,7 +141,10 @@ void ensure_thread(Timers& ts) {
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, 256 * 1024);
-  pthread_create(&ts.thread, &attr, timer_thread_main, nullptr);
+  {
+    wf::RuntimeOwned own;  // not one of the program's threads
+    pthread_create(&ts.thread, &attr, timer_thread_main, nullptr);
+  }
   pthread_attr_destroy(&attr);
   ts.started.store(true, std::memory_order_release);
 }

@@ -2,6 +2,7 @@
 // exit codes, panic reports, start-up errors, exit with goroutines alive.
 #include <sys/resource.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -118,6 +119,28 @@ int main(int argc, char** argv) {
     while (csp::num_goroutines() > 1) csp::yield();
     std::printf("during=%d after=%d\n", during, csp::num_goroutines());
     return 0;
+  } else if (mode == "panics_at_once") {
+    // Two goroutines and main panic at the same moment: all three reach the
+    // throw together (a barrier that yields, so that a goroutine queued
+    // behind a spinning one on its worker gets to run; no sleeps).
+    csp::set_max_procs(2);
+    static std::atomic<int> arrived{0};
+    auto arrive = [] {
+      arrived.fetch_add(1);
+      while (arrived.load() < 3) csp::yield();
+    };
+    csp::go([arrive] {
+      auto closed = csp::make_chan<int>();
+      closed.close();
+      arrive();
+      closed.send(1);
+    });
+    csp::go([arrive] {
+      arrive();
+      throw std::runtime_error("boom in goroutine");
+    });
+    arrive();
+    throw std::runtime_error("boom in main");
   } else if (mode == "maxprocs") {
     std::printf("procs=%d\n", csp::set_max_procs(0));
     return 0;

@@ -24,6 +24,18 @@ check "an uncaught csp::panic in main prints Go's message and exits 2" 2 \
   "^panic: send on closed channel" "$probe" send_on_closed
 check "main is goroutine 1 in the panic report" 2 \
   "goroutine 1 \[running\]" "$probe" send_on_closed
+# Go prints the first of simultaneous panics in full: one complete report
+# (message, goroutine, a frame) every time, never an empty or cut one.
+lost=0
+for i in $(seq 1 30); do
+  out=$(timeout 20 "$probe" panics_at_once 2>&1); rc=$?
+  if [ "$rc" != 2 ] || ! grep -qE '^panic: (boom in goroutine|boom in main|send on closed channel)$' <<<"$out" ||
+     ! grep -qE '^goroutine [0-9]+ \[running\]:$' <<<"$out" || ! grep -qE '#0 ' <<<"$out"; then
+    lost=$((lost+1)); [ "$lost" = 1 ] && { echo "run $i: exit $rc"; echo "$out" | head -20; }
+  fi
+done
+check "of simultaneous panics in goroutines and main, one full report reaches the log (30 runs)" 0 \
+  "^lost=0$" echo "lost=$lost"
 check "main returning exits at once with goroutines blocked and running" 0 \
   "main returns" "$probe" exit_with_goroutines
 check "static destructors run cleanly while goroutines were running" 0 \
