@@ -20,6 +20,7 @@
 //    are still running when exit() runs static destructors find it intact.
 //  - After exit begins, no goroutine is started (see stop_runtime_at_exit).
 #include <pthread.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -48,6 +49,18 @@ namespace csp::rt {
 void install_panic_handler();  // panic.cpp
 
 namespace {
+
+// Random bits that differ from one process to the next: the 16 bytes the
+// kernel gives every exec (AT_RANDOM), no system call.
+uint64_t process_seed() {
+  static const uint64_t seed = [] {
+    uint64_t v = 0x6A09E667F3BCC909ull;
+    if (const auto* bytes = reinterpret_cast<const unsigned char*>(getauxval(AT_RANDOM)))
+      for (int i = 0; i < 16; i++) v = (v ^ bytes[i]) * 0x100000001B3ull;
+    return v;
+  }();
+  return seed;
+}
 
 constexpr int kMaxProcs = 256;
 // How long an idle worker looks for work before sleeping. Long enough that a
@@ -448,7 +461,10 @@ Worker* new_worker(int id) {
     w = new Worker;
   }
   w->id = id;
-  w->rng = 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(id + 1);
+  // Each process picks differently (select's choice among ready cases is
+  // random across runs too, as Go's): the kernel's per-exec random bytes.
+  w->rng = process_seed() ^ (0x9E3779B97F4A7C15ull * static_cast<uint64_t>(id + 1));
+  if (w->rng == 0) w->rng = 1;  // xorshift's one fixed point
   w->g0.id = 0;
   w->g0.status.store(GStatus::running);
   return w;
@@ -524,7 +540,8 @@ G* current_g() {
 
 uint32_t fastrand() {
   Worker* w = current_worker();
-  static thread_local uint64_t thread_rng = 0x2545F4914F6CDD1Dull ^ static_cast<uint64_t>(os::thread_id());
+  static thread_local uint64_t thread_rng =
+      (process_seed() ^ (0x2545F4914F6CDD1Dull * static_cast<uint64_t>(os::thread_id()))) | 1;
   uint64_t& x = w ? w->rng : thread_rng;
   x ^= x << 13;
   x ^= x >> 7;

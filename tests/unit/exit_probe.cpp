@@ -141,6 +141,20 @@ int main(int argc, char** argv) {
     });
     arrive();
     throw std::runtime_error("boom in main");
+  } else if (mode == "first_select") {
+    // The first choice of a process between two ready cases, in main (an
+    // OS thread) and in a goroutine (on a worker).
+    auto choose = [] {
+      auto a = csp::make_chan<int>(1), b = csp::make_chan<int>(1);
+      a.send(1);
+      b.send(2);
+      return csp::select(csp::on_recv(a), csp::on_recv(b));
+    };
+    std::size_t in_main = choose();
+    auto out = csp::make_chan<std::size_t>(1);
+    csp::go([&] { out.send(choose()); });
+    std::printf("main=%zu goroutine=%zu\n", in_main, out.recv());
+    return 0;
   } else if (mode == "maxprocs") {
     std::printf("procs=%d\n", csp::set_max_procs(0));
     return 0;

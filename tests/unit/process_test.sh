@@ -36,6 +36,13 @@ for i in $(seq 1 30); do
 done
 check "of simultaneous panics in goroutines and main, one full report reaches the log (30 runs)" 0 \
   "^lost=0$" echo "lost=$lost"
+# select chooses at random across runs, not only within one (Go's choice
+# is uniform): over 40 processes each first choice must come out both ways.
+firsts=$(for i in $(seq 1 40); do "$probe" first_select; done | sort | uniq -c)
+check "the first select of a process in main differs from run to run" 0 "main=0" echo "$firsts"
+check "the first select of a process in main can take either case" 0 "main=1" echo "$firsts"
+check "the first select of a process in a goroutine differs from run to run" 0 "goroutine=0" echo "$firsts"
+check "the first select of a process in a goroutine can take either case" 0 "goroutine=1" echo "$firsts"
 check "main returning exits at once with goroutines blocked and running" 0 \
   "main returns" "$probe" exit_with_goroutines
 check "static destructors run cleanly while goroutines were running" 0 \
