@@ -226,28 +226,36 @@ T atomic_op(volatile T* a, int mo, int failure_mo, bool reads, bool writes, uint
       !(writes && mo_releases(mo))) {
     r = op();  // relaxed: no edge
   } else {
-    InternalScope in;
-    ctx->sync.with_shard(addr, [&](VectorClock* existing, auto make) {
+    ctx->sync.with_shard(addr, [&](SyncClock* existing, auto make) {
       r = op();
-      const bool wrote = r.second;
-      const int eff = wrote ? mo : failure_mo;
-      if (wrote && mo_releases(eff)) {
-        VectorClock& c = make();
-        // A plain store starts a new release sequence; a read-modify-write
-        // continues the one it reads from.
-        if (!reads) c.reset();
-        if (reads && mo_acquires(eff)) g->clock.acquire(c);
-        release_into(g, c);
-        released = true;
-      } else {
-        if (wrote && fences && g->fence && g->fence->have_release)
-          make().acquire(g->fence->at_release_fence);  // relaxed store after a release fence
-        if (reads && existing) {
-          if (mo_acquires(eff)) g->clock.acquire(*existing);
-          else if (fences) fence_state(g)->pending_acquire.acquire(*existing);
+      {
+        InternalScope in;  // the clock work only: the check below may report
+        const bool wrote = r.second;
+        const int eff = wrote ? mo : failure_mo;
+        if (wrote && mo_releases(eff)) {
+          SyncClock& c = make();
+          // A plain store starts a new release sequence; a read-modify-write
+          // continues the one it reads from.
+          if (!reads) c.reset();
+          if (reads && mo_acquires(eff)) acquire_from(g->clock, c);
+          release_into(g, c);
+          released = true;
+        } else {
+          if (wrote && fences && g->fence && g->fence->have_release)
+            make().acquire(g->fence->at_release_fence);  // relaxed store after a release fence
+          if (reads && existing) {
+            if (mo_acquires(eff)) acquire_from(g->clock, *existing);
+            else if (fences) acquire_from(fence_state(g)->pending_acquire, *existing);
+          }
         }
       }
+      // Recorded under the same lock: whoever acquires from this operation
+      // next (and then, say, frees the memory, as shared_ptr's last owner
+      // does) finds the access already in the shadow, ordered before it.
+      access_range(g, addr, sizeof(T), r.second, true, pc);
     });
+    if (released) after_release(g);
+    return r.first;
   }
   access_range(g, addr, sizeof(T), r.second, true, pc);
   if (released) after_release(g);

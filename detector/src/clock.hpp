@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 namespace chansan {
@@ -42,11 +43,12 @@ class VectorClock {
   bool has_seen(Sid s, Epoch e) const { return e <= clk_[s]; }
 
   // Acquire: this = max(this, src).
-  void acquire(const VectorClock& src) {
-    const int n = src.used_;
-    for (int i = 0; i < n; i++) clk_[i] = clk_[i] > src.clk_[i] ? clk_[i] : src.clk_[i];
+  void acquire(const VectorClock& src) { acquire(src.clk_, src.used_); }
+  void acquire(const Epoch* src, int n) {
+    for (int i = 0; i < n; i++) clk_[i] = clk_[i] > src[i] ? clk_[i] : src[i];
     if (n > used_) used_ = static_cast<uint16_t>(n);
   }
+  const Epoch* data() const { return clk_; }
   // Release: dst = max(dst, this).
   void release_to(VectorClock& dst) const { dst.acquire(*this); }
   // Release-store: dst = this (the sync object forgets earlier releasers,
@@ -63,5 +65,62 @@ class VectorClock {
   uint16_t used_ = 0;
 };
 static_assert(sizeof(VectorClock) <= 1088, "a clock must stay within the per-goroutine budget");
+
+// The clock of a sync object (SyncMap): as long as the highest slot it has
+// heard of, not kSlots. A mutex used by a few goroutines costs a few words,
+// not a KiB; a program with 100k locks or atomics pays for what it uses.
+// Its memory comes from malloc: callers hold the detector's InternalScope,
+// so the interceptors pass it through untracked.
+class SyncClock {
+ public:
+  SyncClock() = default;
+  ~SyncClock() { std::free(e_); }
+  SyncClock(SyncClock&& o) noexcept : e_(o.e_), used_(o.used_), cap_(o.cap_) {
+    o.e_ = nullptr;
+    o.used_ = o.cap_ = 0;
+  }
+  SyncClock(const SyncClock&) = delete;
+  SyncClock& operator=(const SyncClock&) = delete;
+
+  Epoch get(Sid s) const { return s < used_ ? e_[s] : kEpochZero; }
+  void set(Sid s, Epoch e) {
+    extend(s + 1);
+    e_[s] = e;
+  }
+  int used() const { return used_; }
+  void reset() { used_ = 0; }
+  bool has_seen(Sid s, Epoch e) const { return e <= get(s); }
+  // this = max(this, src): a release into the object.
+  void acquire(const VectorClock& src) {
+    const int n = src.used();
+    extend(n);
+    const Epoch* from = src.data();
+    for (int i = 0; i < n; i++) e_[i] = e_[i] > from[i] ? e_[i] : from[i];
+  }
+  const Epoch* data() const { return e_; }
+
+ private:
+  // Entries [used_, n) become zero; storage grows by doubling.
+  void extend(int n) {
+    if (n <= used_) return;
+    if (n > cap_) {
+      int cap = cap_ ? cap_ : 4;
+      while (cap < n) cap *= 2;
+      if (cap > kSlots) cap = kSlots;
+      e_ = static_cast<Epoch*>(std::realloc(e_, sizeof(Epoch) * static_cast<std::size_t>(cap)));
+      if (!e_) std::abort();
+      cap_ = static_cast<uint16_t>(cap);
+    }
+    std::memset(e_ + used_, 0, sizeof(Epoch) * static_cast<std::size_t>(n - used_));
+    used_ = static_cast<uint16_t>(n);
+  }
+  Epoch* e_ = nullptr;
+  uint16_t used_ = 0;
+  uint16_t cap_ = 0;
+};
+
+// A goroutine's clock learns a sync object's.
+inline void acquire_from(VectorClock& dst, const SyncClock& src) { dst.acquire(src.data(), src.used()); }
+inline void acquire_from(VectorClock& dst, const VectorClock& src) { dst.acquire(src); }
 
 }  // namespace chansan

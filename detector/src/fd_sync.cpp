@@ -185,14 +185,22 @@ int socket(int domain, int type, int protocol) {
 
 int accept(int s, struct sockaddr* a, socklen_t* n) {
   auto real_fn = resolved<int (*)(int, struct sockaddr*, socklen_t*)>(real_accept, "accept");
-  int fd = real_fn(s, a, n);
+  int fd;
+  {
+    ThreadBlocked blocked;
+    fd = real_fn(s, a, n);
+  }
   created(fd, kSocketKey);
   return fd;
 }
 
 int accept4(int s, struct sockaddr* a, socklen_t* n, int flags) {
   auto real_fn = resolved<int (*)(int, struct sockaddr*, socklen_t*, int)>(real_accept4, "accept4");
-  int fd = real_fn(s, a, n, flags);
+  int fd;
+  {
+    ThreadBlocked blocked;
+    fd = real_fn(s, a, n, flags);
+  }
   created(fd, kSocketKey);
   return fd;
 }
@@ -277,35 +285,55 @@ ssize_t sendmsg(int fd, const struct msghdr* m, int flags) {
 
 ssize_t read(int fd, void* buf, size_t n) {
   auto real_fn = resolved<ssize_t (*)(int, void*, size_t)>(real_read, "read");
-  ssize_t rc = real_fn(fd, buf, n);
+  ssize_t rc;
+  {
+    ThreadBlocked blocked;
+    rc = real_fn(fd, buf, n);
+  }
   if (rc >= 0) fd_acquire(fd);
   return rc;
 }
 
 ssize_t readv(int fd, const struct iovec* iov, int n) {
   auto real_fn = resolved<ssize_t (*)(int, const struct iovec*, int)>(real_readv, "readv");
-  ssize_t rc = real_fn(fd, iov, n);
+  ssize_t rc;
+  {
+    ThreadBlocked blocked;
+    rc = real_fn(fd, iov, n);
+  }
   if (rc >= 0) fd_acquire(fd);
   return rc;
 }
 
 ssize_t recv(int fd, void* buf, size_t n, int flags) {
   auto real_fn = resolved<ssize_t (*)(int, void*, size_t, int)>(real_recv, "recv");
-  ssize_t rc = real_fn(fd, buf, n, flags);
+  ssize_t rc;
+  {
+    ThreadBlocked blocked;
+    rc = real_fn(fd, buf, n, flags);
+  }
   if (rc >= 0) fd_acquire(fd);
   return rc;
 }
 
 ssize_t recvfrom(int fd, void* buf, size_t n, int flags, struct sockaddr* a, socklen_t* al) {
   auto real_fn = resolved<ssize_t (*)(int, void*, size_t, int, struct sockaddr*, socklen_t*)>(real_recvfrom, "recvfrom");
-  ssize_t rc = real_fn(fd, buf, n, flags, a, al);
+  ssize_t rc;
+  {
+    ThreadBlocked blocked;
+    rc = real_fn(fd, buf, n, flags, a, al);
+  }
   if (rc >= 0) fd_acquire(fd);
   return rc;
 }
 
 ssize_t recvmsg(int fd, struct msghdr* m, int flags) {
   auto real_fn = resolved<ssize_t (*)(int, struct msghdr*, int)>(real_recvmsg, "recvmsg");
-  ssize_t rc = real_fn(fd, m, flags);
+  ssize_t rc;
+  {
+    ThreadBlocked blocked;
+    rc = real_fn(fd, m, flags);
+  }
   if (rc >= 0) fd_acquire(fd);
   return rc;
 }
@@ -318,14 +346,22 @@ int epoll_ctl(int epfd, int op, int fd, struct epoll_event* ev) {
 
 int epoll_wait(int epfd, struct epoll_event* evs, int max, int timeout) {
   auto real_fn = resolved<int (*)(int, struct epoll_event*, int, int)>(real_epoll_wait, "epoll_wait");
-  int rc = real_fn(epfd, evs, max, timeout);
+  int rc;
+  {
+    ThreadBlocked blocked;
+    rc = real_fn(epfd, evs, max, timeout);
+  }
   if (rc > 0) fd_acquire(epfd);
   return rc;
 }
 
 int epoll_pwait(int epfd, struct epoll_event* evs, int max, int timeout, const sigset_t* mask) {
   auto real_fn = resolved<int (*)(int, struct epoll_event*, int, int, const sigset_t*)>(real_epoll_pwait, "epoll_pwait");
-  int rc = real_fn(epfd, evs, max, timeout, mask);
+  int rc;
+  {
+    ThreadBlocked blocked;
+    rc = real_fn(epfd, evs, max, timeout, mask);
+  }
   if (rc > 0) fd_acquire(epfd);
   return rc;
 }

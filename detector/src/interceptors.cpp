@@ -17,6 +17,7 @@
 #include <malloc.h>
 #include <pthread.h>
 
+#include <cerrno>
 #include <cstring>
 #include <mutex>
 
@@ -318,7 +319,11 @@ int pthread_create(pthread_t* th, const pthread_attr_t* attr, void* (*fn)(void*)
 
 int pthread_join(pthread_t th, void** ret) {
   static auto real_join = real<int (*)(pthread_t, void**)>("pthread_join");
-  int rc = real_join(th, ret);
+  int rc;
+  {
+    ThreadBlocked blocked;
+    rc = real_join(th, ret);
+  }
   if (rc == 0 && tracking()) {
     if (GState* g = ready_state()) {
       const uintptr_t key = thread_sync_key(static_cast<uintptr_t>(th));
@@ -331,8 +336,22 @@ int pthread_join(pthread_t th, void** ret) {
 }
 
 // A lock (taken: acquire after), an unlock (release before), and a wait on
-// a condition variable (its mutex is unlocked, then locked again).
-#define CS_LOCK_INTERCEPTOR(NAME, T)                                                     \
+// a condition variable (its mutex is unlocked, then locked again). A lock
+// that is not free at once is waited for with the slot let go
+// (ThreadBlocked).
+#define CS_LOCK_INTERCEPTOR(NAME, TRY, T)                                                \
+  int NAME(T* m) {                                                                       \
+    static auto real_fn = real<int (*)(T*)>(#NAME);                                      \
+    static auto real_try = real<int (*)(T*)>(#TRY);                                      \
+    int rc = real_try(m);                                                                \
+    if (rc == EBUSY) {                                                                   \
+      ThreadBlocked blocked;                                                             \
+      rc = real_fn(m);                                                                   \
+    }                                                                                    \
+    if (rc == 0) lock_acquired(m);                                                       \
+    return rc;                                                                           \
+  }
+#define CS_TRYLOCK_INTERCEPTOR(NAME, T)                                                  \
   int NAME(T* m) {                                                                       \
     static auto real_fn = real<int (*)(T*)>(#NAME);                                      \
     int rc = real_fn(m);                                                                 \
@@ -345,21 +364,26 @@ int pthread_join(pthread_t th, void** ret) {
     lock_released(m);                                                                    \
     return real_fn(m);                                                                   \
   }
-CS_LOCK_INTERCEPTOR(pthread_mutex_lock, pthread_mutex_t)
-CS_LOCK_INTERCEPTOR(pthread_mutex_trylock, pthread_mutex_t)
-CS_LOCK_INTERCEPTOR(pthread_rwlock_rdlock, pthread_rwlock_t)
-CS_LOCK_INTERCEPTOR(pthread_rwlock_tryrdlock, pthread_rwlock_t)
-CS_LOCK_INTERCEPTOR(pthread_rwlock_wrlock, pthread_rwlock_t)
-CS_LOCK_INTERCEPTOR(pthread_rwlock_trywrlock, pthread_rwlock_t)
+CS_LOCK_INTERCEPTOR(pthread_mutex_lock, pthread_mutex_trylock, pthread_mutex_t)
+CS_TRYLOCK_INTERCEPTOR(pthread_mutex_trylock, pthread_mutex_t)
+CS_LOCK_INTERCEPTOR(pthread_rwlock_rdlock, pthread_rwlock_tryrdlock, pthread_rwlock_t)
+CS_TRYLOCK_INTERCEPTOR(pthread_rwlock_tryrdlock, pthread_rwlock_t)
+CS_LOCK_INTERCEPTOR(pthread_rwlock_wrlock, pthread_rwlock_trywrlock, pthread_rwlock_t)
+CS_TRYLOCK_INTERCEPTOR(pthread_rwlock_trywrlock, pthread_rwlock_t)
 CS_UNLOCK_INTERCEPTOR(pthread_mutex_unlock, pthread_mutex_t)
 CS_UNLOCK_INTERCEPTOR(pthread_rwlock_unlock, pthread_rwlock_t)
+#undef CS_TRYLOCK_INTERCEPTOR
 #undef CS_LOCK_INTERCEPTOR
 #undef CS_UNLOCK_INTERCEPTOR
 
 int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
   static auto real_fn = real<int (*)(pthread_cond_t*, pthread_mutex_t*)>("pthread_cond_wait");
   lock_released(m);
-  int rc = real_fn(c, m);
+  int rc;
+  {
+    ThreadBlocked blocked;
+    rc = real_fn(c, m);
+  }
   lock_acquired(m);
   return rc;
 }
@@ -368,7 +392,11 @@ int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const struct t
   static auto real_fn = real<int (*)(pthread_cond_t*, pthread_mutex_t*, const struct timespec*)>(
       "pthread_cond_timedwait");
   lock_released(m);
-  int rc = real_fn(c, m, t);
+  int rc;
+  {
+    ThreadBlocked blocked;
+    rc = real_fn(c, m, t);
+  }
   lock_acquired(m);
   return rc;
 }

@@ -29,13 +29,31 @@ void grow_frames(GState* g);
 uint32_t capture_stack(GState* g, uintptr_t pc);
 void sync_acquire(GState* g, uintptr_t sync);
 void sync_release(GState* g, uintptr_t sync);
-void release_into(GState* g, VectorClock& c);
+// c learns g's clock and g's own current epoch (a release of g into c).
+template <class Clock>
+void release_into(GState* g, Clock& c) {
+  c.acquire(g->clock);
+  if (g->slot && c.get(g->sid) < g->epoch) c.set(g->sid, g->epoch);
+}
 void after_release(GState* g);
 GState* make_thread_state(uint64_t goid);
 uint64_t next_thread_goid();       // a thread met without seeing it start
 uint64_t next_user_thread_goid();  // a thread started through pthread_create
 void unregister_thread_state(GState* g);
 uint64_t thread_stack_owner(uintptr_t addr);
+// An OS thread about to block in the C library (a lock, a wait, a join, a
+// read) lets its slot go, as a parked goroutine does: a slot may be taken
+// from it while it waits, so more than kSlots threads can wait on each
+// other (300 threads at one barrier). After the call it takes its slot back
+// or, if the slot was taken, a new one when it next needs one.
+void thread_block_begin();
+void thread_block_end();
+struct ThreadBlocked {
+  ThreadBlocked() { thread_block_begin(); }
+  ~ThreadBlocked() { thread_block_end(); }
+  ThreadBlocked(const ThreadBlocked&) = delete;
+};
+
 // A free of [addr, addr + size), checked as a write.
 void free_access(GState* g, uintptr_t addr, std::size_t size, uintptr_t pc);
 

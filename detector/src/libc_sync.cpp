@@ -13,11 +13,14 @@
 //  - POSIX semaphores (post before the wait it satisfies) and barriers
 //    (every arrival before every departure), as TSan models them.
 //  - flockfile/funlockfile: a FILE's lock.
+//  - Every call that may block lets the calling thread's slot go while it
+//    waits (ThreadBlocked, internal.hpp); sleeps do only that.
 // Each edge is keyed on the object's address, like a mutex's.
 #include <dlfcn.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "internal.hpp"
 
@@ -32,6 +35,8 @@ void* real___cxa_guard_acquire = nullptr;
 void* real___cxa_guard_release = nullptr;
 void* real___cxa_guard_abort = nullptr;
 void* real_pthread_once = nullptr;
+void* real_nanosleep = nullptr;
+void* real_clock_nanosleep = nullptr;
 void* real_pthread_cond_clockwait = nullptr;
 void* real_pthread_barrier_wait = nullptr;
 void* real_flockfile = nullptr;
@@ -71,6 +76,8 @@ __attribute__((constructor(100))) void resolve_all() {
       {&real___cxa_guard_release, "__cxa_guard_release"},
       {&real___cxa_guard_abort, "__cxa_guard_abort"},
       {&real_pthread_once, "pthread_once"},
+      {&real_nanosleep, "nanosleep"},
+      {&real_clock_nanosleep, "clock_nanosleep"},
       {&real_pthread_cond_clockwait, "pthread_cond_clockwait"},
       {&real_pthread_barrier_wait, "pthread_barrier_wait"},
       {&real_flockfile, "flockfile"},
@@ -170,15 +177,23 @@ int pthread_cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m, clockid_t cloc
   auto real_fn = resolved<int (*)(pthread_cond_t*, pthread_mutex_t*, clockid_t, const struct timespec*)>(
       real_pthread_cond_clockwait, "pthread_cond_clockwait");
   release_obj(m);
-  int rc = real_fn(c, m, clock, t);
+  int rc;
+  {
+    ThreadBlocked blocked;
+    rc = real_fn(c, m, clock, t);
+  }
   acquire_obj(m);  // the mutex is held again, whether woken or timed out
   return rc;
 }
 
 #define CS_ACQUIRE_AFTER(NAME, SIG, CALL, OBJ)                        \
   int NAME SIG {                                                      \
-    auto real_fn = resolved<decltype(&NAME)>(real_##NAME, #NAME);               \
-    int rc = real_fn CALL;                                            \
+    auto real_fn = resolved<decltype(&NAME)>(real_##NAME, #NAME);     \
+    int rc;                                                           \
+    {                                                                 \
+      ThreadBlocked blocked;                                          \
+      rc = real_fn CALL;                                              \
+    }                                                                 \
     if (rc == 0) acquire_obj(OBJ);                                    \
     return rc;                                                        \
   }
@@ -212,9 +227,27 @@ CS_RELEASE_BEFORE(sem_post, (sem_t * s), (s), s)
 int pthread_barrier_wait(pthread_barrier_t* b) {
   auto real_fn = resolved<int (*)(pthread_barrier_t*)>(real_pthread_barrier_wait, "pthread_barrier_wait");
   release_obj(b);
-  int rc = real_fn(b);
+  int rc;
+  {
+    ThreadBlocked blocked;
+    rc = real_fn(b);
+  }
   acquire_obj(b);
   return rc;
+}
+
+// Sleeps make no edge; a sleeping thread lets its slot go.
+int nanosleep(const struct timespec* req, struct timespec* rem) {
+  auto real_fn = resolved<int (*)(const struct timespec*, struct timespec*)>(real_nanosleep, "nanosleep");
+  ThreadBlocked blocked;
+  return real_fn(req, rem);
+}
+
+int clock_nanosleep(clockid_t clock, int flags, const struct timespec* req, struct timespec* rem) {
+  auto real_fn = resolved<int (*)(clockid_t, int, const struct timespec*, struct timespec*)>(
+      real_clock_nanosleep, "clock_nanosleep");
+  ThreadBlocked blocked;
+  return real_fn(clock, flags, req, rem);
 }
 
 void flockfile(FILE* f) {

@@ -313,12 +313,7 @@ uint32_t capture_stack(GState* g, uintptr_t pc) {
 // g's clock absorbs sync's.
 void sync_acquire(GState* g, uintptr_t sync) {
   InternalScope in;
-  ctx->sync.with_existing(sync, [&](VectorClock& c) { g->clock.acquire(c); });
-}
-
-void release_into(GState* g, VectorClock& c) {
-  c.acquire(g->clock);
-  if (g->slot && c.get(g->sid) < g->epoch) c.set(g->sid, g->epoch);
+  ctx->sync.with_existing(sync, [&](SyncClock& c) { acquire_from(g->clock, c); });
 }
 
 // Ends the releasing goroutine's epoch: its next events are not covered by
@@ -331,9 +326,21 @@ void after_release(GState* g) {
 void sync_release(GState* g, uintptr_t sync) {
   {
     InternalScope in;
-    ctx->sync.with_clock(sync, [&](VectorClock& c) { release_into(g, c); });
+    ctx->sync.with_clock(sync, [&](SyncClock& c) { release_into(g, c); });
   }
   after_release(g);
+}
+
+void thread_block_begin() {
+  GState* g = tls_cur;
+  if (!g || !g->is_thread || !g->slot || tls_internal) return;
+  g->slot->state.store(reinterpret_cast<uintptr_t>(g), std::memory_order_release);
+}
+
+void thread_block_end() {
+  GState* g = tls_cur;
+  if (!g || !g->is_thread || tls_internal) return;
+  hooks::switched_in(reinterpret_cast<hooks::GoroutineState*>(g));
 }
 
 }  // namespace chansan

@@ -23,23 +23,23 @@ SyncMap::SyncMap() {
 
 SyncMap::~SyncMap() { munmap(page_bits_, kPageBitsBytes); }
 
-VectorClock& SyncMap::get_or_make(Shard& s, uintptr_t addr) {
-  std::unique_ptr<VectorClock>& c = s.clocks[addr];
-  if (!c) {
-    c = std::make_unique<VectorClock>();
+SyncClock& SyncMap::get_or_make(Shard& s, uintptr_t addr) {
+  auto [it, inserted] = s.clocks.try_emplace(addr);
+  if (inserted) {
     if (addr < kUserSpaceEnd) {
       const uintptr_t pg = page_of(addr);
       s.page_keys[pg].push_back(addr);
       page_bits_[pg >> 6].fetch_or(uint64_t{1} << (pg & 63), std::memory_order_relaxed);
     }
   }
-  return *c;
+  return it->second;
 }
 
 void SyncMap::erase_in_page(Shard& s, uintptr_t page, uintptr_t begin, uintptr_t end) {
   auto it = s.page_keys.find(page);
   if (it == s.page_keys.end()) return;
   std::vector<uintptr_t>& keys = it->second;
+  examined_.fetch_add(keys.size(), std::memory_order_relaxed);
   for (std::size_t i = 0; i < keys.size();) {
     if (keys[i] >= begin && keys[i] < end) {
       s.clocks.erase(keys[i]);

@@ -59,7 +59,7 @@ class SyncMap {
     std::lock_guard<InternalMutex> l(s.lock);
     auto it = s.clocks.find(addr);
     if (it == s.clocks.end()) return false;
-    fn(*it->second);
+    fn(it->second);
     return true;
   }
   // Runs fn(clock or nullptr, make) with the shard locked: atomics do their
@@ -69,8 +69,8 @@ class SyncMap {
     Shard& s = shard(addr);
     std::lock_guard<InternalMutex> l(s.lock);
     auto it = s.clocks.find(addr);
-    fn(it == s.clocks.end() ? nullptr : it->second.get(),
-       [&]() -> VectorClock& { return get_or_make(s, addr); });
+    fn(it == s.clocks.end() ? nullptr : &it->second,
+       [&]() -> SyncClock& { return get_or_make(s, addr); });
   }
   bool contains(uintptr_t addr) {
     Shard& s = shard(addr);
@@ -82,13 +82,16 @@ class SyncMap {
   void erase(uintptr_t addr);
   void erase_range(uintptr_t begin, std::size_t size);
   std::size_t size();
+  // Keys looked at by erase_range so far: what a free costs, for tests
+  // that pin it to the freed pages, whatever lives elsewhere.
+  std::size_t keys_examined() const { return examined_.load(std::memory_order_relaxed); }
 
  private:
   static constexpr std::size_t kShards = 64;
   static constexpr unsigned kPageShift = 12;
   struct Shard {
     InternalMutex lock;
-    std::unordered_map<uintptr_t, std::unique_ptr<VectorClock>> clocks;  // guarded by lock
+    std::unordered_map<uintptr_t, SyncClock> clocks;  // node-based: stable addresses  // guarded by lock
     std::unordered_map<uintptr_t, std::vector<uintptr_t>> page_keys;     // guarded by lock
   };
   static uintptr_t page_of(uintptr_t addr) { return addr >> kPageShift; }
@@ -97,13 +100,14 @@ class SyncMap {
     return shards_[h >> 58];
   }
   static_assert(kShards == 64, "shard() takes the top 6 bits of the hash");
-  VectorClock& get_or_make(Shard& s, uintptr_t addr);
+  SyncClock& get_or_make(Shard& s, uintptr_t addr);
   // Erases the keys of one page in [begin, end); the page's shard is locked.
   void erase_in_page(Shard& s, uintptr_t page, uintptr_t begin, uintptr_t end);
   bool page_marked(uintptr_t page) const {
     return page_bits_[page >> 6].load(std::memory_order_relaxed) & (uint64_t{1} << (page & 63));
   }
   std::atomic<uint64_t>* page_bits_;
+  std::atomic<std::size_t> examined_{0};
   Shard shards_[kShards];
 };
 

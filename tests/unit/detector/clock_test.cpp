@@ -51,3 +51,26 @@ TEST_CASE("a release then an acquire orders the releaser's events before the acq
   REQUIRE(receiver.has_seen(3, 41));
   REQUIRE_FALSE(receiver.has_seen(3, 42));  // later sender events are not ordered
 }
+
+TEST_CASE("a sync object's clock holds only the slots it has heard of", "[clock]") {
+  SyncClock sync;
+  REQUIRE(sync.used() == 0);
+  VectorClock g;
+  g.set(2, 7);
+  sync.acquire(g);  // a release by a goroutine that knows slots 0..2
+  REQUIRE(sync.used() == 3);
+  REQUIRE(sync.get(2) == 7);
+  REQUIRE(sync.get(200) == 0);  // beyond what it holds: zero
+  sync.set(40, 9);
+  REQUIRE(sync.used() == 41);
+  REQUIRE(sync.get(39) == 0);  // the gap is zero
+  VectorClock reader;
+  acquire_from(reader, sync);
+  REQUIRE(reader.has_seen(2, 7));
+  REQUIRE(reader.has_seen(40, 9));
+  REQUIRE_FALSE(reader.has_seen(40, 10));
+  sync.reset();  // a new release sequence forgets everything
+  REQUIRE(sync.get(40) == 0);
+  sync.set(1, 1);
+  REQUIRE(sync.get(2) == 0);  // no stale entry comes back
+}

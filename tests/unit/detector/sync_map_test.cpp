@@ -11,21 +11,21 @@ TEST_CASE("a sync object's clock persists across operations until freed", "[sync
   SyncMap m;
   VectorClock sender;
   sender.set(7, 3);
-  m.with_clock(0x1000, [&](VectorClock& c) { sender.release_to(c); });
+  m.with_clock(0x1000, [&](SyncClock& c) { c.acquire(sender); });
   VectorClock receiver;
-  m.with_clock(0x1000, [&](VectorClock& c) { receiver.acquire(c); });
+  m.with_clock(0x1000, [&](SyncClock& c) { acquire_from(receiver, c); });
   REQUIRE(receiver.has_seen(7, 3));
   m.erase_range(0x1000, 8);
   REQUIRE_FALSE(m.contains(0x1000));
   VectorClock later;
-  m.with_clock(0x1000, [&](VectorClock& c) { later.acquire(c); });
+  m.with_clock(0x1000, [&](SyncClock& c) { acquire_from(later, c); });
   REQUIRE_FALSE(later.has_seen(7, 3));  // a new object at the address starts clean
 }
 
 TEST_CASE("erasing a range forgets exactly the objects inside it", "[sync_map]") {
   SyncMap m;
   for (uintptr_t a : {0x100, 0x1ff, 0x200, 0x2ff, 0x300})
-    m.with_clock(a, [](VectorClock&) {});
+    m.with_clock(a, [](SyncClock&) {});
   m.erase_range(0x200, 0x100);  // a large range: scanned
   REQUIRE(m.contains(0x100));
   REQUIRE(m.contains(0x1ff));
@@ -43,13 +43,45 @@ TEST_CASE("concurrent operations on one object are atomic", "[sync_map]") {
   for (int t = 0; t < 4; t++)
     ts.emplace_back([&, t] {
       for (int i = 1; i <= 1000; i++)
-        m.with_clock(0x42, [&](VectorClock& c) {
+        m.with_clock(0x42, [&](SyncClock& c) {
           // read-modify-write under the shard lock
           c.set(static_cast<Sid>(t), static_cast<Epoch>(c.get(static_cast<Sid>(t)) + 1));
         });
     });
   for (auto& th : ts) th.join();
-  m.with_clock(0x42, [](VectorClock& c) {
+  m.with_clock(0x42, [](SyncClock& c) {
     for (int t = 0; t < 4; t++) REQUIRE(c.get(static_cast<Sid>(t)) == 1000);
   });
+}
+
+TEST_CASE("a free looks only at the sync objects of its own pages", "[sync_map]") {
+  SyncMap m;
+  // A million objects elsewhere: a free must not scan them.
+  for (uintptr_t a = 0x10000000; a < 0x10000000 + (uintptr_t{1} << 20) * 16; a += 16)
+    m.with_clock(a, [](SyncClock&) {});
+  // A 64 KiB block with two objects in it, and one just past its end.
+  const uintptr_t block = 0x40000000;
+  m.with_clock(block + 8, [](SyncClock&) {});
+  m.with_clock(block + 40000, [](SyncClock&) {});
+  m.with_clock(block + 65536, [](SyncClock&) {});
+  const std::size_t before = m.keys_examined();
+  m.erase_range(block, 65536);
+  REQUIRE(m.keys_examined() - before == 2);  // the two on the freed pages, nothing else
+  REQUIRE_FALSE(m.contains(block + 8));
+  REQUIRE_FALSE(m.contains(block + 40000));
+  REQUIRE(m.contains(block + 65536));
+  REQUIRE(m.size() == (std::size_t{1} << 20) + 1);
+  // A block of pages that never held an object costs no key at all.
+  m.erase_range(0x50000000, 1 << 20);
+  REQUIRE(m.keys_examined() - before == 2);
+}
+
+TEST_CASE("keys outside user space never die with freed memory", "[sync_map]") {
+  SyncMap m;
+  const uintptr_t key = thread_sync_key(0x7f0000001000);
+  m.with_clock(key, [](SyncClock& c) { c.set(1, 5); });
+  m.erase_range(0x7f0000000000, 0x10000);  // the thread's stack, descriptor included
+  REQUIRE(m.contains(key));
+  m.erase(key);
+  REQUIRE_FALSE(m.contains(key));
 }
