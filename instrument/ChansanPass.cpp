@@ -33,6 +33,7 @@
 #include "llvm/Passes/PassPlugin.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Transforms/Utils/EscapeEnumerator.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
 
 #include <cstdlib>
 #include <string>
@@ -446,6 +447,22 @@ void give_own_name(Module& m, Function& f) {
   }
 }
 
+// A module with a fence tells the detector so before main: a fence pairs
+// with relaxed loads and stores made before it, which the detector tracks
+// only once it knows fences are in use (they cost a lock otherwise). The
+// first fence to run would say so too late for the loads before it.
+void announce_fences(Module& m) {
+  LLVMContext& ctx = m.getContext();
+  FunctionCallee present =
+      m.getOrInsertFunction("__chansan_fences_present", FunctionType::get(Type::getVoidTy(ctx), false));
+  Function* ctor = Function::Create(FunctionType::get(Type::getVoidTy(ctx), false),
+                                    GlobalValue::InternalLinkage, "chansan.announce_fences", m);
+  IRBuilder<> b(BasicBlock::Create(ctx, "", ctor));
+  b.CreateCall(present);
+  b.CreateRetVoid();
+  appendToGlobalCtors(m, ctor, 0);
+}
+
 struct ChansanPass : PassInfoMixin<ChansanPass> {
   PreservedAnalyses run(Module& m, ModuleAnalysisManager&) {
     Instrumenter inst(m);
@@ -455,6 +472,7 @@ struct ChansanPass : PassInfoMixin<ChansanPass> {
       changed = true;
       if (f.hasLinkOnceODRLinkage()) give_own_name(m, f);
     }
+    if (inst.stats().fences > 0) announce_fences(m);
     if (stats_requested()) inst.stats().print(m.getName());
     return changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
   }

@@ -69,6 +69,8 @@ CHANSAN_ATOMIC_DECLS(8, unsigned long long)
 CHANSAN_ATOMIC_DECLS(16, unsigned __int128)
 #undef CHANSAN_ATOMIC_DECLS
 void __chansan_atomic_thread_fence(int mo);
+// Called before main by every instrumented module that holds a fence.
+void __chansan_fences_present(void);
 
 /* memcpy, memmove and memset, intrinsics and library calls: the runtime
  * checks the ranges and performs the operation. */

@@ -343,6 +343,11 @@ void* __chansan_memset(void* dst, int c, unsigned long n) {
   return std::memset(dst, c, n);
 }
 
+void __chansan_fences_present() {
+  fences_announced.store(true, std::memory_order_relaxed);
+  if (ctx) ctx->fences_used.store(true, std::memory_order_relaxed);
+}
+
 void __chansan_atomic_thread_fence(int mo) {
   __atomic_thread_fence(__ATOMIC_SEQ_CST);
   GState* g = ready_state();

@@ -30,6 +30,7 @@ namespace chansan {
 Context* ctx = nullptr;
 std::atomic<std::atomic<uint64_t>*>* g_shadow_top = nullptr;
 std::atomic<bool> initialized{false};
+std::atomic<bool> fences_announced{false};
 __thread GState* tls_cur = nullptr;
 __thread int tls_internal = 0;
 __thread int tls_invisible = 0;
@@ -123,6 +124,7 @@ __attribute__((constructor(101))) void init() {
   InternalScope in;
   ctx = new Context();
   g_shadow_top = ctx->shadow.top();
+  if (fences_announced.load(std::memory_order_relaxed)) ctx->fences_used.store(true, std::memory_order_relaxed);
   const char* spec = std::getenv("CHANSAN_OPTIONS");
   std::string error;
   if (spec && !parse_options(spec, ctx->options, error)) die(error);
@@ -445,6 +447,13 @@ void goroutine_free(GoroutineState* gst) {
 
 void acquire(GoroutineState* g, const void* sync) {
   if (g) sync_acquire(gs(g), reinterpret_cast<uintptr_t>(sync));
+}
+
+void acquire_alone(GoroutineState* g, const void* sync) {
+  if (!g) return;
+  GState* s = gs(g);
+  s->clock.reset();  // its own slot's entry is kept apart (epoch, own_start)
+  sync_acquire(s, reinterpret_cast<uintptr_t>(sync));
 }
 
 void release(GoroutineState* g, const void* sync) {

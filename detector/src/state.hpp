@@ -126,6 +126,9 @@ struct Context {
 
 extern Context* ctx;
 extern std::atomic<bool> initialized;
+// An instrumented module holds a fence (__chansan_fences_present, which may
+// run before the detector starts).
+extern std::atomic<bool> fences_announced;
 
 // The running goroutine's or thread's state; created on first use.
 GState* cur();

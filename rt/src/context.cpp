@@ -132,7 +132,7 @@ context_state* context_with_timeout(context_state* parent, int64_t timeout_ns) {
   context_state* s = new_child(parent);
   auto* t = new DeadlineTimer;
   t->entry.fire = [](rt::TimerEntry* e) {
-    rt::hb::acquire(rt::current_g(), e);  // edge: arming before the deadline fires
+    rt::hb::acquire_alone(rt::current_g(), e);  // edge: this arming before the deadline fires
     cancel(reinterpret_cast<DeadlineTimer*>(e)->ctx, static_cast<int>(context_error::deadline_exceeded));
   };
   t->entry.destroy = [](rt::TimerEntry* e) {

@@ -21,6 +21,10 @@ namespace csp::rt::hb {
 
 #if defined(CSP_HB_TSAN) || defined(CSP_HB_CHANSAN)
 void acquire(G* g, const void* sync);  // g's clock absorbs sync's
+// g's clock becomes sync's: the timer thread, before it fires a timer,
+// knows exactly that timer's arming and nothing of the timers it fired
+// before (each timer orders only its own arming before its own firing).
+void acquire_alone(G* g, const void* sync);
 void release(G* g, const void* sync);  // sync's clock absorbs g's
 // A direct hand-off between two goroutines (a channel's waiter): `from`'s
 // clock reaches `to`, and no one else. `sync` names the pair (the waiter);
@@ -31,6 +35,7 @@ void invisible_begin();
 void invisible_end();
 #else
 inline void acquire(G*, const void*) {}
+inline void acquire_alone(G*, const void*) {}
 inline void release(G*, const void*) {}
 inline void go_start(G*, G*) {}
 inline void transfer(G*, G*, const void*) {}

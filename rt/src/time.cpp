@@ -20,7 +20,7 @@ struct ChanTimer {
 void fire_send_time(rt::TimerEntry* t) {
   auto* ct = reinterpret_cast<ChanTimer*>(t);
   rt::G* self = rt::current_g();  // the timer thread
-  rt::hb::acquire(self, t);       // edge: arming before the firing is observed
+  rt::hb::acquire_alone(self, t);  // edge: this timer's arming before its firing is observed
   auto now = std::chrono::steady_clock::now();
   chan_offer(ct->ch, &now, self);
 }

@@ -36,6 +36,9 @@ void switched_in(GoroutineState* g);
 void goroutine_free(GoroutineState* g);
 
 void acquire(GoroutineState* g, const void* sync);
+// g forgets what it knew, then learns sync's clock (the timer thread,
+// before each firing).
+void acquire_alone(GoroutineState* g, const void* sync);
 void release(GoroutineState* g, const void* sync);
 // from's clock reaches to directly (a hand-off between two goroutines): no
 // sync object, so nothing is left behind and no third goroutine is ordered.
