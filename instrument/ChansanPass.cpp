@@ -81,6 +81,7 @@ int abi_order(AtomicOrdering o) {
 struct Stats {
   unsigned reads = 0, writes = 0, ranges = 0, atomics = 0, fences = 0, mem_calls = 0;
   unsigned functions = 0;
+  unsigned csp_handle = 0;  // of the reads and writes: csp handles' own bytes
   // Left out, by reason.
   unsigned local_no_escape = 0, constant_data = 0, thread_local_data = 0, csp_runtime = 0,
            unmodelled_atomic = 0;
@@ -88,7 +89,8 @@ struct Stats {
   void print(StringRef module) const {
     errs() << "chansan: " << module << ": instrumented " << reads << " reads, " << writes
            << " writes, " << ranges << " range accesses, " << atomics << " atomics, " << fences
-           << " fences, " << mem_calls << " mem calls, " << functions << " functions\n"
+           << " fences, " << mem_calls << " mem calls, " << functions << " functions ("
+           << csp_handle << " accesses to csp handles)\n"
            << "chansan: " << module << ": left out " << local_no_escape
            << " accesses to non-escaping locals, " << constant_data
            << " reads of constant data, " << thread_local_data << " accesses to thread_locals, "
@@ -368,6 +370,42 @@ bool is_mem_call(const Instruction& i) {
   return false;
 }
 
+// A member of one of csp's handle classes: chan, context, cancel_func,
+// timer, ticker. A handle's bytes are the user's memory, as a channel
+// variable is in Go: its copy, assignment and the load of its pointer in
+// send or recv are the program's accesses, and Go's -race reports a
+// handle assigned in one goroutine and used in another. Everything else
+// the handle does (its reference count, the channel itself) happens out of
+// line, in the runtime, and stays unseen.
+bool is_csp_handle_member(StringRef n) {
+  for (const char* prefix : {"_ZN3csp4chanI", "_ZNK3csp4chanI", "_ZN3csp7context", "_ZNK3csp7context",
+                             "_ZN3csp11cancel_func", "_ZNK3csp11cancel_func", "_ZN3csp5timer",
+                             "_ZNK3csp5timer", "_ZN3csp6ticker", "_ZNK3csp6ticker"})
+    if (n.startswith(prefix)) return true;
+  return false;
+}
+
+// Whether csp code's instruction `i` is a handle member's (the innermost
+// csp frame, as from_csp_runtime finds it, decides).
+bool in_csp_handle(const Instruction& i, const Function& f) {
+  for (const DILocation* loc = i.getDebugLoc().get(); loc; loc = loc->getInlinedAt()) {
+    const DISubprogram* sp = loc->getScope()->getSubprogram();
+    switch (origin_of(sp)) {
+      case Origin::csp: return is_csp_handle_member(sp->getLinkageName());
+      case Origin::user: return false;
+      case Origin::library:
+      case Origin::unknown: break;
+    }
+  }
+  return is_csp_handle_member(f.getName());
+}
+
+bool is_plain_access(const Instruction& i) {
+  if (const auto* li = dyn_cast<LoadInst>(&i)) return !li->isAtomic();
+  if (const auto* si = dyn_cast<StoreInst>(&i)) return !si->isAtomic();
+  return false;
+}
+
 bool Instrumenter::run_on(Function& f) {
   if (f.isDeclaration() || f.hasFnAttribute(Attribute::DisableSanitizerInstrumentation) ||
       f.hasFnAttribute(Attribute::Naked))
@@ -376,7 +414,13 @@ bool Instrumenter::run_on(Function& f) {
   SmallVector<Instruction*, 32> accesses, atomics, mem_calls;
   bool has_calls = false;
   for (Instruction& i : instructions(f)) {
-    if (from_csp_runtime(i, function_is_csp)) continue;
+    if (from_csp_runtime(i, function_is_csp)) {
+      if (is_plain_access(i) && in_csp_handle(i, f)) {
+        accesses.push_back(&i);
+        stats_.csp_handle++;
+      }
+      continue;
+    }
     if (auto* li = dyn_cast<LoadInst>(&i)) {
       (li->isAtomic() ? atomics : accesses).push_back(li);
     } else if (auto* si = dyn_cast<StoreInst>(&i)) {
