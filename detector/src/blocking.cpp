@@ -583,6 +583,16 @@ void locks_forget(uintptr_t addr, std::size_t n) {
   g_graph->forget(addr, n);
 }
 
+void pthread_lock_acquired(GState* g, uintptr_t lock, int mode, uintptr_t pc) {
+  hooks::lock_acquired(reinterpret_cast<hooks::GoroutineState*>(g), reinterpret_cast<const void*>(lock), mode,
+                       reinterpret_cast<const void*>(pc));
+}
+
+void pthread_lock_released(GState* g, uintptr_t lock) {
+  if (!ctx->options.detect_deadlocks) return;
+  if (!drop_own(g, lock, 0)) drop_own(g, lock, 1);
+}
+
 }  // namespace chansan
 
 namespace chansan::hooks {

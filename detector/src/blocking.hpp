@@ -8,11 +8,20 @@
 
 namespace chansan {
 
+struct GState;
+
 void blocking_init();  // at start-up, after the options: starts the watchdog
 // A thread of the program (interceptors.cpp): counted by its creator before
 // it starts (user_thread_started, or user_thread_not_started if the
 // creation failed), then by itself: user_thread_running first thing, and
 // user_thread_exited at its end.
+// A pthread mutex or rwlock (mode 0 exclusive, 1 shared) taken or given
+// up by the current thread: the held-lock list and the lock-order graph,
+// as for csp's locks. Only the holder unlocks a pthread lock; an rwlock's
+// unlock does not say which mode it ends.
+void pthread_lock_acquired(GState* g, uintptr_t lock, int mode, uintptr_t pc);
+void pthread_lock_released(GState* g, uintptr_t lock);
+
 void user_thread_started();
 void user_thread_not_started();
 void user_thread_running();

@@ -149,14 +149,23 @@ F real(const char* name) {
   return reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
 }
 
-void lock_acquired(const void* m) {
+// `order`: a lock taken or given up (not a condition variable's wait,
+// which gives its mutex up and takes it back), recorded for the lock-order
+// graph too.
+void lock_acquired(const void* m, int mode = 0, uintptr_t pc = 0) {
   if (!tracking()) return;
-  if (GState* g = ready_state()) sync_acquire(g, reinterpret_cast<uintptr_t>(m));
+  if (GState* g = ready_state()) {
+    sync_acquire(g, reinterpret_cast<uintptr_t>(m));
+    if (pc) pthread_lock_acquired(g, reinterpret_cast<uintptr_t>(m), mode, pc);
+  }
 }
 
-void lock_released(const void* m) {
+void lock_released(const void* m, bool order = false) {
   if (!tracking()) return;
-  if (GState* g = ready_state()) sync_release(g, reinterpret_cast<uintptr_t>(m));
+  if (GState* g = ready_state()) {
+    if (order) pthread_lock_released(g, reinterpret_cast<uintptr_t>(m));
+    sync_release(g, reinterpret_cast<uintptr_t>(m));
+  }
 }
 
 struct ThreadStart {
@@ -339,7 +348,7 @@ int pthread_join(pthread_t th, void** ret) {
 // a condition variable (its mutex is unlocked, then locked again). A lock
 // that is not free at once is waited for with the slot let go
 // (ThreadBlocked).
-#define CS_LOCK_INTERCEPTOR(NAME, TRY, T)                                                \
+#define CS_LOCK_INTERCEPTOR(NAME, TRY, T, MODE)                                          \
   int NAME(T* m) {                                                                       \
     static auto real_fn = real<int (*)(T*)>(#NAME);                                      \
     static auto real_try = real<int (*)(T*)>(#TRY);                                      \
@@ -348,28 +357,28 @@ int pthread_join(pthread_t th, void** ret) {
       ThreadBlocked blocked;                                                             \
       rc = real_fn(m);                                                                   \
     }                                                                                    \
-    if (rc == 0) lock_acquired(m);                                                       \
+    if (rc == 0) lock_acquired(m, MODE, CS_PC);                                          \
     return rc;                                                                           \
   }
-#define CS_TRYLOCK_INTERCEPTOR(NAME, T)                                                  \
+#define CS_TRYLOCK_INTERCEPTOR(NAME, T, MODE)                                            \
   int NAME(T* m) {                                                                       \
     static auto real_fn = real<int (*)(T*)>(#NAME);                                      \
     int rc = real_fn(m);                                                                 \
-    if (rc == 0) lock_acquired(m);                                                       \
+    if (rc == 0) lock_acquired(m, MODE, CS_PC);                                          \
     return rc;                                                                           \
   }
 #define CS_UNLOCK_INTERCEPTOR(NAME, T)                                                   \
   int NAME(T* m) {                                                                       \
     static auto real_fn = real<int (*)(T*)>(#NAME);                                      \
-    lock_released(m);                                                                    \
+    lock_released(m, true);                                                              \
     return real_fn(m);                                                                   \
   }
-CS_LOCK_INTERCEPTOR(pthread_mutex_lock, pthread_mutex_trylock, pthread_mutex_t)
-CS_TRYLOCK_INTERCEPTOR(pthread_mutex_trylock, pthread_mutex_t)
-CS_LOCK_INTERCEPTOR(pthread_rwlock_rdlock, pthread_rwlock_tryrdlock, pthread_rwlock_t)
-CS_TRYLOCK_INTERCEPTOR(pthread_rwlock_tryrdlock, pthread_rwlock_t)
-CS_LOCK_INTERCEPTOR(pthread_rwlock_wrlock, pthread_rwlock_trywrlock, pthread_rwlock_t)
-CS_TRYLOCK_INTERCEPTOR(pthread_rwlock_trywrlock, pthread_rwlock_t)
+CS_LOCK_INTERCEPTOR(pthread_mutex_lock, pthread_mutex_trylock, pthread_mutex_t, 0)
+CS_TRYLOCK_INTERCEPTOR(pthread_mutex_trylock, pthread_mutex_t, 0)
+CS_LOCK_INTERCEPTOR(pthread_rwlock_rdlock, pthread_rwlock_tryrdlock, pthread_rwlock_t, 1)
+CS_TRYLOCK_INTERCEPTOR(pthread_rwlock_tryrdlock, pthread_rwlock_t, 1)
+CS_LOCK_INTERCEPTOR(pthread_rwlock_wrlock, pthread_rwlock_trywrlock, pthread_rwlock_t, 0)
+CS_TRYLOCK_INTERCEPTOR(pthread_rwlock_trywrlock, pthread_rwlock_t, 0)
 CS_UNLOCK_INTERCEPTOR(pthread_mutex_unlock, pthread_mutex_t)
 CS_UNLOCK_INTERCEPTOR(pthread_rwlock_unlock, pthread_rwlock_t)
 #undef CS_TRYLOCK_INTERCEPTOR

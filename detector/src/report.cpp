@@ -7,8 +7,9 @@ namespace chansan {
 namespace {
 
 bool is_library(const Frame& f) {
-  static const char* const kFunctions[] = {"csp::", "std::", "__gnu_cxx::", "__chansan_"};
-  static const char* const kFiles[] = {"/include/c++/", "/include/csp/", "/rt/src/"};
+  static const char* const kFunctions[] = {"csp::", "std::", "__gnu_cxx::", "__chansan_", "__gthread_"};
+  // libstdc++'s headers, its target-specific ones (gthr-default.h) too.
+  static const char* const kFiles[] = {"/include/c++/", "-linux-gnu/c++/", "/include/csp/", "/rt/src/"};
   for (const char* p : kFunctions)
     if (f.function.rfind(p, 0) == 0) return true;
   for (const char* p : kFiles)

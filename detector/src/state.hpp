@@ -78,7 +78,7 @@ struct GState {
     uint32_t stack;  // stack depot id of the acquisition
     uint8_t mode;    // as hooks::lock_acquired
   };
-  static constexpr uint32_t kMaxHeld = 6;  // more nested locks are not tracked
+  static constexpr uint32_t kMaxHeld = 16;  // more nested locks are not tracked
   std::atomic<uint32_t> held_seq{0};
   std::atomic<bool> foreign_release{false};
   uint32_t nheld = 0;

@@ -27,18 +27,18 @@ check "main is goroutine 1 in the panic report" 2 \
 # Go prints the first of simultaneous panics in full: one complete report
 # (message, goroutine, a frame) every time, never an empty or cut one.
 lost=0
-for i in $(seq 1 30); do
+for i in $(seq 1 20); do
   out=$(timeout 20 "$probe" panics_at_once 2>&1); rc=$?
   if [ "$rc" != 2 ] || ! grep -qE '^panic: (boom in goroutine|boom in main|send on closed channel)$' <<<"$out" ||
      ! grep -qE '^goroutine [0-9]+ \[running\]:$' <<<"$out" || ! grep -qE '#0 ' <<<"$out"; then
     lost=$((lost+1)); [ "$lost" = 1 ] && { echo "run $i: exit $rc"; echo "$out" | head -20; }
   fi
 done
-check "of simultaneous panics in goroutines and main, one full report reaches the log (30 runs)" 0 \
+check "of simultaneous panics in goroutines and main, one full report reaches the log (20 runs)" 0 \
   "^lost=0$" echo "lost=$lost"
 # select chooses at random across runs, not only within one (Go's choice
-# is uniform): over 40 processes each first choice must come out both ways.
-firsts=$(for i in $(seq 1 40); do "$probe" first_select; done | sort | uniq -c)
+# is uniform): over 24 processes each first choice must come out both ways.
+firsts=$(for i in $(seq 1 24); do "$probe" first_select; done | sort | uniq -c)
 check "the first select of a process in main differs from run to run" 0 "main=0" echo "$firsts"
 check "the first select of a process in main can take either case" 0 "main=1" echo "$firsts"
 check "the first select of a process in a goroutine differs from run to run" 0 "goroutine=0" echo "$firsts"
