@@ -406,12 +406,22 @@ bool is_plain_access(const Instruction& i) {
   return false;
 }
 
+// memcmp and bcmp: the code generator expands small ones into plain loads
+// after this pass has run, where no interceptor sees them, so both ranges
+// are checked here as reads (TSan's strict_memcmp: the whole length).
+bool is_mem_compare(const Instruction& i) {
+  if (const auto* call = dyn_cast<CallInst>(&i))
+    if (const Function* f = call->getCalledFunction())
+      return (f->getName() == "memcmp" || f->getName() == "bcmp") && call->arg_size() == 3;
+  return false;
+}
+
 bool Instrumenter::run_on(Function& f) {
   if (f.isDeclaration() || f.hasFnAttribute(Attribute::DisableSanitizerInstrumentation) ||
       f.hasFnAttribute(Attribute::Naked))
     return false;
   const bool function_is_csp = is_csp_runtime(f);
-  SmallVector<Instruction*, 32> accesses, atomics, mem_calls;
+  SmallVector<Instruction*, 32> accesses, atomics, mem_calls, mem_compares;
   bool has_calls = false;
   for (Instruction& i : instructions(f)) {
     if (from_csp_runtime(i, function_is_csp)) {
@@ -429,6 +439,9 @@ bool Instrumenter::run_on(Function& f) {
       atomics.push_back(&i);
     } else if (is_mem_call(i)) {
       mem_calls.push_back(&i);
+    } else if (is_mem_compare(i)) {
+      mem_compares.push_back(&i);
+      has_calls = true;
     } else if (isa<CallBase>(i) && !isa<DbgInfoIntrinsic>(i)) {
       has_calls = true;
     }
@@ -450,6 +463,15 @@ bool Instrumenter::run_on(Function& f) {
   }
   for (Instruction* i : mem_calls) {
     instrument_mem_call(i);
+    changed = true;
+  }
+  for (Instruction* i : mem_compares) {
+    auto* call = cast<CallInst>(i);
+    IRBuilder<> b(i);
+    Value* len = b.CreateIntCast(call->getArgOperand(2), b.getInt64Ty(), false);
+    for (unsigned k = 0; k < 2; k++)
+      b.CreateCall(read_range_, {b.CreatePointerCast(call->getArgOperand(k), b.getInt8PtrTy()), len});
+    stats_.ranges += 2;
     changed = true;
   }
   if (function_is_csp) {

@@ -264,6 +264,10 @@ T atomic_op(volatile T* a, int mo, int failure_mo, bool reads, bool writes, uint
 
 }  // namespace
 
+void range_access(GState* g, uintptr_t addr, std::size_t size, bool is_write, uintptr_t pc) {
+  access_range(g, addr, size, is_write, false, pc);
+}
+
 void free_access(GState* g, uintptr_t addr, std::size_t size, uintptr_t pc) {
   access_range(g, addr, size, true, false, pc, true);
 }

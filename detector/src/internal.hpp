@@ -54,6 +54,8 @@ struct ThreadBlocked {
   ThreadBlocked(const ThreadBlocked&) = delete;
 };
 
+// A C library call's read or write of [addr, addr + size), made at pc.
+void range_access(GState* g, uintptr_t addr, std::size_t size, bool is_write, uintptr_t pc);
 // A free of [addr, addr + size), checked as a write.
 void free_access(GState* g, uintptr_t addr, std::size_t size, uintptr_t pc);
 
