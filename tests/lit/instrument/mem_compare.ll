@@ -3,8 +3,8 @@
 ; sees).
 ; RUN: %opt_chansan %s | FileCheck %s
 
-declare i32 @memcmp(i8*, i8*, i64)
-declare i32 @bcmp(i8*, i8*, i64)
+declare i32 @memcmp(i8*, i8*, i64) nounwind
+declare i32 @bcmp(i8*, i8*, i64) nounwind
 
 ; CHECK-LABEL: define i32 @f(
 define i32 @f(i8* %a, i8* %b, i64 %n) {
