@@ -19,6 +19,12 @@ driver = os.path.join(config.chansan_build_dir, "bin", "chansan-clang++")
 if os.path.exists(driver):
     config.available_features.add("chansan-runtime")
 config.substitutions.append(("%chansan_cxx", driver + " -g -O1"))
+# Libraries from Debian's packages (scripts/deps.sh installs them): tests
+# of real code that uses them run when they are there.
+if os.path.exists("/usr/include/concurrentqueue/blockingconcurrentqueue.h"):
+    config.available_features.add("concurrentqueue")
+if os.path.exists("/usr/include/boost/thread/thread.hpp"):
+    config.available_features.add("boost-thread")
 config.substitutions.append(("%plain_cxx", driver + " -fno-chansan -g -O1"))
 config.environment["CSP_MAXPROCS"] = "2"
 config.substitutions.append(("FileCheck", os.path.join(llvm_bin, "FileCheck")))
