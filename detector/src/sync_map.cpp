@@ -25,24 +25,26 @@ SyncMap::~SyncMap() { munmap(page_bits_, kPageBitsBytes); }
 
 SyncClock& SyncMap::get_or_make(Shard& s, uintptr_t addr) {
   auto [it, inserted] = s.clocks.try_emplace(addr);
-  if (inserted) {
-    if (addr < kUserSpaceEnd) {
-      const uintptr_t pg = page_of(addr);
-      s.page_keys[pg].push_back(addr);
-      page_bits_[pg >> 6].fetch_or(uint64_t{1} << (pg & 63), std::memory_order_relaxed);
-    }
+  if (inserted && addr < kUserSpaceEnd) {
+    const uintptr_t pg = page_of(addr);
+    PageShard& ps = page_shard(pg);
+    std::lock_guard<InternalMutex> l(ps.lock);
+    ps.keys[pg].push_back(addr);
+    page_bits_[pg >> 6].fetch_or(uint64_t{1} << (pg & 63), std::memory_order_relaxed);
   }
   return it->second;
 }
 
-void SyncMap::erase_in_page(Shard& s, uintptr_t page, uintptr_t begin, uintptr_t end) {
-  auto it = s.page_keys.find(page);
-  if (it == s.page_keys.end()) return;
+void SyncMap::take_page_keys(uintptr_t page, uintptr_t begin, uintptr_t end, std::vector<uintptr_t>& out) {
+  PageShard& ps = page_shard(page);
+  std::lock_guard<InternalMutex> l(ps.lock);
+  auto it = ps.keys.find(page);
+  if (it == ps.keys.end()) return;
   std::vector<uintptr_t>& keys = it->second;
   examined_.fetch_add(keys.size(), std::memory_order_relaxed);
   for (std::size_t i = 0; i < keys.size();) {
     if (keys[i] >= begin && keys[i] < end) {
-      s.clocks.erase(keys[i]);
+      out.push_back(keys[i]);
       keys[i] = keys.back();
       keys.pop_back();
     } else {
@@ -50,7 +52,7 @@ void SyncMap::erase_in_page(Shard& s, uintptr_t page, uintptr_t begin, uintptr_t
     }
   }
   if (keys.empty()) {
-    s.page_keys.erase(it);
+    ps.keys.erase(it);
     page_bits_[page >> 6].fetch_and(~(uint64_t{1} << (page & 63)), std::memory_order_relaxed);
   }
 }
@@ -69,11 +71,15 @@ void SyncMap::erase_range(uintptr_t begin, std::size_t size) {
   if (size == 0 || begin >= kUserSpaceEnd) return;
   uintptr_t end = begin + size;
   if (end > kUserSpaceEnd || end < begin) end = kUserSpaceEnd;
+  std::vector<uintptr_t> keys;
   for (uintptr_t pg = page_of(begin), last = page_of(end - 1); pg <= last; pg++) {
     if (!page_marked(pg)) continue;  // nearly every free: a bit test per page
-    Shard& s = shard(pg << kPageShift);
+    take_page_keys(pg, begin, end, keys);
+  }
+  for (uintptr_t k : keys) {
+    Shard& s = shard(k);
     std::lock_guard<InternalMutex> l(s.lock);
-    erase_in_page(s, pg, begin, end);
+    s.clocks.erase(k);
   }
 }
 

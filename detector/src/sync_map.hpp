@@ -5,11 +5,14 @@
 // Invariants:
 //  - A clock's address is stable from creation until the memory that holds
 //    its key is freed (erase_range); callers hold no pointer across a free.
-//  - Every key of one 4 KiB page lives in one shard, which also lists the
-//    page's keys: forgetting a freed block costs O(its pages + the keys on
-//    them), never O(all sync objects).
+//  - Clocks are sharded by address (neighbouring objects, a channel's
+//    buffer slots, do not share a lock); a second index, sharded by page,
+//    lists each 4 KiB page's keys: forgetting a freed block costs O(its
+//    pages + the keys on them), never O(all sync objects).
+//  - Lock order: a clock shard, then a page shard (insertion); erasure
+//    takes a page shard alone, then clock shards one at a time.
 //  - A page's bit is set while (and only while, up to a racing free) the
-//    page holds a key; bits and lists change under the page's shard lock.
+//    page lists a key; bits and lists change under the page shard's lock.
 //  - Keys at or above kUserSpaceEnd (thread_sync_key) are not memory: no
 //    free ever erases them, and they have no page bit.
 //  - Shards are locked independently; a lookup locks one shard. These are
@@ -91,24 +94,28 @@ class SyncMap {
   static constexpr unsigned kPageShift = 12;
   struct Shard {
     InternalMutex lock;
-    std::unordered_map<uintptr_t, SyncClock> clocks;  // node-based: stable addresses  // guarded by lock
-    std::unordered_map<uintptr_t, std::vector<uintptr_t>> page_keys;     // guarded by lock
+    std::unordered_map<uintptr_t, SyncClock> clocks;  // guarded by lock; node-based: stable addresses
+  };
+  struct PageShard {
+    InternalMutex lock;
+    std::unordered_map<uintptr_t, std::vector<uintptr_t>> keys;  // guarded by lock: page -> its keys
   };
   static uintptr_t page_of(uintptr_t addr) { return addr >> kPageShift; }
-  Shard& shard(uintptr_t addr) {
-    uint64_t h = page_of(addr) * 0x9E3779B97F4A7C15ull;  // Fibonacci hashing of the page
-    return shards_[h >> 58];
+  Shard& shard(uintptr_t addr) { return shards_[(addr >> 3) % kShards]; }
+  PageShard& page_shard(uintptr_t page) {
+    return page_shards_[(page * 0x9E3779B97F4A7C15ull) >> 58];  // Fibonacci hashing
   }
-  static_assert(kShards == 64, "shard() takes the top 6 bits of the hash");
+  static_assert(kShards == 64, "page_shard() takes the top 6 bits of the hash");
   SyncClock& get_or_make(Shard& s, uintptr_t addr);
-  // Erases the keys of one page in [begin, end); the page's shard is locked.
-  void erase_in_page(Shard& s, uintptr_t page, uintptr_t begin, uintptr_t end);
+  // Takes the keys of one page in [begin, end) out of the index.
+  void take_page_keys(uintptr_t page, uintptr_t begin, uintptr_t end, std::vector<uintptr_t>& out);
   bool page_marked(uintptr_t page) const {
     return page_bits_[page >> 6].load(std::memory_order_relaxed) & (uint64_t{1} << (page & 63));
   }
   std::atomic<uint64_t>* page_bits_;
   std::atomic<std::size_t> examined_{0};
   Shard shards_[kShards];
+  PageShard page_shards_[kShards];
 };
 
 }  // namespace chansan
