@@ -1,0 +1,41 @@
+// Heap objects from two producers to two consumers through moodycamel's
+// BlockingConcurrentQueue (Debian's libconcurrentqueue-dev), each freed by
+// its consumer. Usage: cq_queue N
+#include <concurrentqueue/blockingconcurrentqueue.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+struct Job {
+  std::string name;
+  long value;
+};
+
+int main(int argc, char** argv) {
+  const int n = argc > 1 ? std::atoi(argv[1]) : 100000;
+  moodycamel::BlockingConcurrentQueue<Job*> q;
+  std::atomic<long> sum{0};
+  std::vector<std::thread> consumers;
+  for (int c = 0; c < 2; c++)
+    consumers.emplace_back([&] {
+      for (int k = 0; k < n / 2; k++) {
+        Job* j;
+        q.wait_dequeue(j);
+        sum.fetch_add(j->value + static_cast<long>(j->name.size()), std::memory_order_relaxed);
+        delete j;
+      }
+    });
+  std::vector<std::thread> producers;
+  for (int p = 0; p < 2; p++)
+    producers.emplace_back([&, p] {
+      moodycamel::ProducerToken token(q);
+      for (int i = p; i < n; i += 2) q.enqueue(token, new Job{"job" + std::to_string(i), i});
+    });
+  for (auto& t : producers) t.join();
+  for (auto& t : consumers) t.join();
+  std::printf("sum %ld\n", sum.load());
+}
