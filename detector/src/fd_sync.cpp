@@ -65,15 +65,6 @@ void* real_epoll_ctl = nullptr;
 void* real_epoll_wait = nullptr;
 void* real_epoll_pwait = nullptr;
 
-template <class F>
-F resolved(void*& slot, const char* name) {
-  void* f = __atomic_load_n(&slot, __ATOMIC_RELAXED);
-  if (__builtin_expect(f == nullptr, 0)) {
-    f = dlsym(RTLD_NEXT, name);
-    __atomic_store_n(&slot, f, __ATOMIC_RELAXED);
-  }
-  return reinterpret_cast<F>(f);
-}
 
 __attribute__((constructor(100))) void resolve_all() {
   struct {
@@ -113,7 +104,6 @@ __attribute__((constructor(100))) void resolve_all() {
   if (keys != MAP_FAILED) g_fd_keys = static_cast<std::atomic<uintptr_t>*>(keys);
 }
 
-inline bool tracking() { return initialized.load(std::memory_order_relaxed) && tls_internal == 0; }
 
 uintptr_t new_key() { return g_next_key.fetch_add(1, std::memory_order_relaxed); }
 

@@ -59,7 +59,6 @@ HeapShard* heap_shards() {
 }
 HeapShard& heap_shard(uintptr_t a) { return heap_shards()[(a >> 4) % kHeapShards]; }
 
-inline bool tracking() { return initialized.load(std::memory_order_relaxed) && tls_internal == 0; }
 
 void on_alloc(void* p, std::size_t n, uintptr_t pc) {
   if (!p || !tracking()) return;

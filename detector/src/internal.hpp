@@ -3,6 +3,8 @@
 // its interceptors.
 #pragma once
 
+#include <dlfcn.h>
+
 #include <cstdint>
 
 #include "state.hpp"
@@ -15,6 +17,22 @@ extern __thread GState* tls_cur;
 extern __thread int tls_internal;
 // >0 while the csp runtime moves or destroys user values (hooks::invisible_begin).
 extern __thread int tls_invisible;
+
+// An interceptor records the call (edges, accesses): the detector runs and
+// this is not its own work.
+inline bool tracking() { return initialized.load(std::memory_order_relaxed) && tls_internal == 0; }
+
+// An interceptor's real function, from `slot` (resolved at start-up by the
+// interceptor's file; resolved here only if called before that).
+template <class F>
+F resolved(void*& slot, const char* name) {
+  void* f = __atomic_load_n(&slot, __ATOMIC_RELAXED);
+  if (__builtin_expect(f == nullptr, 0)) {
+    f = dlsym(RTLD_NEXT, name);
+    __atomic_store_n(&slot, f, __ATOMIC_RELAXED);
+  }
+  return reinterpret_cast<F>(f);
+}
 
 struct InternalScope {
   InternalScope() { tls_internal++; }

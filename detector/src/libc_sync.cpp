@@ -57,15 +57,6 @@ void* real_sem_timedwait = nullptr;
 void* real_sem_clockwait = nullptr;
 void* real_sem_post = nullptr;
 
-template <class F>
-F resolved(void*& slot, const char* name) {
-  void* f = __atomic_load_n(&slot, __ATOMIC_RELAXED);
-  if (__builtin_expect(f == nullptr, 0)) {
-    f = dlsym(RTLD_NEXT, name);
-    __atomic_store_n(&slot, f, __ATOMIC_RELAXED);
-  }
-  return reinterpret_cast<F>(f);
-}
 
 __attribute__((constructor(100))) void resolve_all() {
   struct {
@@ -101,7 +92,6 @@ __attribute__((constructor(100))) void resolve_all() {
   for (const auto& r : all) *r.slot = dlsym(RTLD_NEXT, r.name);
 }
 
-inline bool tracking() { return initialized.load(std::memory_order_relaxed) && tls_internal == 0; }
 
 void acquire_obj(const void* o) {
   if (!tracking()) return;
