@@ -148,9 +148,10 @@ F real(const char* name) {
   return reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
 }
 
-// `order`: a lock taken or given up (not a condition variable's wait,
-// which gives its mutex up and takes it back), recorded for the lock-order
-// graph too.
+// The edge of a pthread lock taken or given up. A lock or unlock of the
+// program's own (`pc` given, `order` set) is also recorded for the
+// lock-order graph; a condition variable's wait, which gives its mutex up
+// and takes it back inside the library, is an edge only.
 void lock_acquired(const void* m, int mode = 0, uintptr_t pc = 0) {
   if (!tracking()) return;
   if (GState* g = ready_state()) {
