@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include <cstring>
+
 namespace chansan {
 namespace {
 
@@ -157,19 +159,31 @@ const Frame* first_user_frame(const std::vector<Frame>& stack) {
 
 namespace {
 
+// Set once at start-up, before any report (set_replay_line).
+const char* g_replay_line = nullptr;
+
 std::string summary_text(const char* kind, const std::vector<Frame>& stack) {
   std::string out = std::string("SUMMARY: chansan: ") + kind;
   if (const Frame* f = first_user_frame(stack))
     out += " " + (f->file.empty() ? std::string("<unknown>") : f->file + ":" + std::to_string(f->line)) +
            " in " + f->function;
-  return out + "\n==================\n";
+  out += "\n";
+  if (g_replay_line) out += std::string(g_replay_line) + "\n";
+  return out + "==================\n";
 }
 
+// The report's "summary" member, and its "replay" member in a seeded run
+// (every caller closes the report object right after).
 std::string summary_json(const std::vector<Frame>& stack) {
+  std::string out = "null";
   if (const Frame* f = first_user_frame(stack))
-    return "{\"file\":" + js(f->file) + ",\"line\":" + std::to_string(f->line) + ",\"function\":" +
-           js(f->function) + "}";
-  return "null";
+    out = "{\"file\":" + js(f->file) + ",\"line\":" + std::to_string(f->line) + ",\"function\":" +
+          js(f->function) + "}";
+  if (g_replay_line) {
+    const char* eq = std::strchr(g_replay_line, ' ');  // "replay: CSP_SCHEDULE=..."
+    out += ",\"replay\":" + js(eq ? eq + 1 : g_replay_line);
+  }
+  return out;
 }
 
 std::string ids(const std::vector<uint64_t>& v, const char* sep) {
@@ -320,5 +334,9 @@ std::string render_json(const LockOrderReport& r) {
   o += "],\"summary\":" + summary_json(r.edges.empty() ? std::vector<Frame>{} : r.edges[0].to_stack);
   return o + "}\n";
 }
+
+namespace hooks {
+void set_replay_line(const char* line) { g_replay_line = line; }
+}  // namespace hooks
 
 }  // namespace chansan

@@ -5,6 +5,7 @@
 #include "check.hpp"
 #include "csp/panic.hpp"
 #include "sched.hpp"
+#include "schedule.hpp"
 
 namespace csp::detail {
 using rt::G;
@@ -163,6 +164,7 @@ std::size_t chan_cap(const chan_core* c) noexcept { return c->cap; }
 
 // Parks with the lock held (released after the switch).
 __attribute__((noinline)) CSP_NO_TSA void chan_send(chan_core* c, void* elem) {
+  rt::schedule::point();  // api.md §4.2: a scheduling point
   const void* pc = __builtin_return_address(0);
   if (!c) rt::park_forever(rt::WaitReason::chan_send_nil, pc);
   G* self = rt::current_g();
@@ -188,6 +190,7 @@ __attribute__((noinline)) CSP_NO_TSA void chan_send(chan_core* c, void* elem) {
 }
 
 __attribute__((noinline)) CSP_NO_TSA bool chan_recv(chan_core* c, void* elem) {
+  rt::schedule::point();  // api.md §4.2: a scheduling point
   const void* pc = __builtin_return_address(0);
   if (!c) rt::park_forever(rt::WaitReason::chan_recv_nil, pc);
   G* self = rt::current_g();
@@ -224,6 +227,7 @@ void chan_offer(chan_core* c, void* elem, G* self) {
 }
 
 void chan_close(chan_core* c) {
+  rt::schedule::point();  // api.md §4.2: a scheduling point
   if (!c) throw csp::panic("close of nil channel");
   G* self = rt::current_g();
   c->lock.lock();

@@ -13,6 +13,7 @@
 #include "hb.hpp"
 #include "sched.hpp"
 #include "spinlock.hpp"
+#include "schedule.hpp"
 
 namespace csp::detail {
 namespace {
@@ -61,6 +62,7 @@ void wake_all(CondNode* n) {
 
 // Parks with the cond's lock held (released after the switch).
 __attribute__((noinline)) CSP_NO_TSA void cond_wait(cond_state* s, locker_ref l) {
+  rt::schedule::point();  // api.md §4.2: a scheduling point
   const void* pc = __builtin_return_address(0);
   rt::SpinLock& lock = lock_of(s);
   CondNode n{rt::current_g()};
@@ -85,6 +87,7 @@ __attribute__((noinline)) CSP_NO_TSA void cond_wait(cond_state* s, locker_ref l)
 }
 
 void cond_signal(cond_state* s) {
+  rt::schedule::point();  // api.md §4.2: a scheduling point
   rt::SpinLock& lock = lock_of(s);
   lock.lock();
   CondNode* w = take_waiters(s, 1);
@@ -93,6 +96,7 @@ void cond_signal(cond_state* s) {
 }
 
 void cond_broadcast(cond_state* s) {
+  rt::schedule::point();  // api.md §4.2: a scheduling point
   rt::SpinLock& lock = lock_of(s);
   lock.lock();
   CondNode* w = take_waiters(s, 1 << 30);

@@ -151,8 +151,8 @@ context_state* context_with_timeout(context_state* parent, int64_t timeout_ns) {
     s->timer = &t->entry;  // the context's reference is the initial one
   }
   rt::hb::release(rt::current_g(), &t->entry);
-  int64_t now = rt::os::monotonic_ns();
-  rt::timer_add(&t->entry, timeout_ns <= 0 ? now : now + timeout_ns);
+  t->entry.clock = rt::current_clock();
+  rt::timer_add(&t->entry, rt::deadline_after(t->entry.clock, timeout_ns));
   return s;
 }
 

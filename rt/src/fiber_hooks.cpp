@@ -19,6 +19,7 @@
 #include "platform/os.hpp"
 #include "registry.hpp"
 #include "sched.hpp"
+#include "schedule.hpp"
 
 #if defined(CSP_HB_TSAN)
 extern "C" {
@@ -171,6 +172,10 @@ ch::WaitKind wait_kind(WaitReason r) {
     case WaitReason::cond_wait: return ch::WaitKind::cond;
     case WaitReason::once: return ch::WaitKind::once;
     case WaitReason::sleep: return ch::WaitKind::sleep;
+    // Woken by the runtime itself (the bubble's end, or the rest of the
+    // bubble blocking): like a sleeper, always able to proceed.
+    case WaitReason::synctest_run:
+    case WaitReason::synctest_wait: return ch::WaitKind::sleep;
   }
   return ch::WaitKind::none;
 }
@@ -215,6 +220,7 @@ bool walk_timers(ch::TimerVisitor visit, void* arg) { return timer_for_each_arme
 void register_walkers() {
   static const bool registered = (ch::set_stack_owner_fn(stack_owner),
                                   ch::set_runtime_walkers(walk_goroutines, walk_timers, detail::sleep_ns),
+                                  ch::set_replay_line(schedule::replay_line()),
                                   true);
   (void)registered;
 }

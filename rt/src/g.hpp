@@ -37,10 +37,30 @@ enum class WaitReason : uint8_t {
   cond_wait,
   once,
   sleep,
+  synctest_run,   // synctest::run waiting for its bubble to end
+  synctest_wait,  // synctest::wait waiting for the rest of its bubble to block
 };
 const char* wait_reason_string(WaitReason r);
 
 struct ThreadParker;
+struct Bubble;
+
+// Parked on something only another goroutine of its bubble (or the bubble's
+// clock) can end: a channel, select, wait group, cond or sleep (api.md §4.1).
+// Not a mutex (a running goroutine will unlock it) nor a once.
+inline bool durable(WaitReason r) {
+  switch (r) {
+    case WaitReason::mutex_lock:
+    case WaitReason::rwmutex_lock:
+    case WaitReason::rwmutex_lock_readers:
+    case WaitReason::rwmutex_rlock:
+    case WaitReason::once:
+    case WaitReason::none:
+      return false;
+    default:
+      return true;
+  }
+}
 
 struct G {
   void* sp = nullptr;               // saved context while not running
@@ -70,6 +90,13 @@ struct G {
   void* param = nullptr;            // set by a waker: the Waiter it completed
   ThreadParker* parker = nullptr;   // non-null: an OS thread, not a goroutine
   void* sanitizer_fiber = nullptr;  // TSan fiber of this G (sanitizer builds)
+  // The synctest bubble this goroutine belongs to (inherited by `go`), and
+  // whether the bubble counts it as durably blocked (bubble.cpp).
+  Bubble* bubble = nullptr;
+  Bubble* spawn_bubble = nullptr;   // set by synctest::run for one `go`
+  bool bubble_blocked = false;      // guarded by the bubble's lock
+  bool system = false;              // the runtime's own goroutine: not listed
+  uint64_t sched_prio = 0;          // seeded schedule: PCT priority
 };
 
 }  // namespace csp::rt

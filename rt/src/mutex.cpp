@@ -14,6 +14,7 @@
 #include "platform/os.hpp"
 #include "sched.hpp"
 #include "wf.hpp"
+#include "schedule.hpp"
 
 namespace csp::detail {
 namespace {
@@ -62,12 +63,14 @@ bool mutex_try_lock(std::atomic<uint32_t>* state) noexcept {
 }
 
 __attribute__((noinline)) void mutex_lock(std::atomic<uint32_t>* state) {
+  rt::schedule::point();  // api.md §4.2: a scheduling point
   const void* pc = __builtin_return_address(0);
   mutex_lock_impl(state, pc, rt::WaitReason::mutex_lock, state);
   rt::wf::lock_acquired(rt::current_g(), state, rt::wf::LockMode::exclusive, pc);
 }
 
 void mutex_unlock(std::atomic<uint32_t>* state) {
+  rt::schedule::point();  // api.md §4.2: a scheduling point
   if (state->load(std::memory_order_relaxed) != 0)
     rt::wf::lock_released(rt::current_g(), state, rt::wf::LockMode::exclusive);
   mutex_unlock_impl(state);

@@ -13,6 +13,7 @@
 #include "wf.hpp"
 #include "parking_lot.hpp"
 #include "sched.hpp"
+#include "schedule.hpp"
 
 namespace csp::detail {
 namespace {
@@ -26,6 +27,7 @@ bool once_done(once_state* s) {
 }
 
 __attribute__((noinline)) bool once_begin(once_state* s) {
+  rt::schedule::point();  // api.md §4.2: a scheduling point
   const void* pc = __builtin_return_address(0);
   for (;;) {
     uint32_t st = s->state.load(std::memory_order_acquire);

@@ -19,6 +19,7 @@
 #include "platform/os.hpp"
 #include "g.hpp"
 #include "sched.hpp"
+#include "schedule.hpp"
 #include "stack_trace.hpp"
 
 namespace csp::rt {
@@ -54,6 +55,7 @@ constexpr int kMaxFrames = 64;
     void* site = const_cast<char*>(static_cast<const char*>(g->create_pc)) - 1;
     print_stack(stderr, &site, 1);
   }
+  if (const char* replay = schedule::replay_line()) std::fprintf(stderr, "%s\n", replay);
   std::fflush(stderr);
   _exit(2);
 }
@@ -83,6 +85,7 @@ void fatal(const char* what, const char* file, int line) {
   void* pcs[kMaxFrames];
   int n = capture_stack(pcs, kMaxFrames);
   print_stack(stderr, pcs, n);
+  if (const char* replay = schedule::replay_line()) std::fprintf(stderr, "%s\n", replay);
   std::fflush(stderr);
   std::abort();
 }

@@ -36,6 +36,11 @@ Registry& reg() {
 
 void registry_add(G* g) {
   Registry& r = reg();
+  if (g->system) {  // the runtime's own: not a goroutine of the program
+    static std::atomic<uint64_t> next_system_id{uint64_t{1} << 48};
+    g->id = next_system_id.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
   if (g->id == 0) g->id = r.next_id.fetch_add(1, std::memory_order_relaxed);
   r.live.fetch_add(1, std::memory_order_relaxed);
   SpinGuard l(r.lock);
@@ -47,6 +52,7 @@ void registry_add(G* g) {
 
 void registry_remove(G* g) {
   Registry& r = reg();
+  if (g->system) return;
   {
     SpinGuard l(r.lock);
     if (g->all_prev) {
@@ -142,6 +148,8 @@ const char* wait_reason_string(WaitReason r) {
     case WaitReason::cond_wait: return "sync.Cond.Wait";
     case WaitReason::once: return "sync.Once.Do";
     case WaitReason::sleep: return "sleep";
+    case WaitReason::synctest_run: return "synctest.Run";
+    case WaitReason::synctest_wait: return "synctest.Wait";
   }
   return "unknown";
 }

@@ -18,6 +18,7 @@
 #include "platform/os.hpp"
 #include "sched.hpp"
 #include "wf.hpp"
+#include "schedule.hpp"
 
 namespace csp::detail {
 
@@ -48,6 +49,7 @@ void writer_acquired(rwmutex_state* s) {
 }  // namespace
 
 __attribute__((noinline)) void rw_lock_shared(rwmutex_state* s) {
+  rt::schedule::point();  // api.md §4.2: a scheduling point
   const void* pc = __builtin_return_address(0);
   if (s->reader_count.fetch_add(1, std::memory_order_acq_rel) < 0)
     rt::sema_acquire(&s->reader_sem, rt::WaitReason::rwmutex_rlock, pc, s);
@@ -68,6 +70,7 @@ bool rw_try_lock_shared(rwmutex_state* s) noexcept {
 }
 
 void rw_unlock_shared(rwmutex_state* s) {
+  rt::schedule::point();  // api.md §4.2: a scheduling point
   rt::wf::lock_released(rt::current_g(), s, rt::wf::LockMode::shared);
   rt::hb::release(rt::current_g(), readers_key(s));  // edge: unlock_shared before the next lock
   int32_t r = s->reader_count.fetch_sub(1, std::memory_order_acq_rel) - 1;
@@ -81,6 +84,7 @@ void rw_unlock_shared(rwmutex_state* s) {
 }
 
 __attribute__((noinline)) void rw_lock(rwmutex_state* s) {
+  rt::schedule::point();  // api.md §4.2: a scheduling point
   const void* pc = __builtin_return_address(0);
   mutex_lock_impl(&s->w, pc, rt::WaitReason::rwmutex_lock, s);
   // Owning w is holding the lock, for the deadlock detector: later writers
@@ -114,6 +118,7 @@ bool rw_try_lock(rwmutex_state* s) noexcept {
 }
 
 void rw_unlock(rwmutex_state* s) {
+  rt::schedule::point();  // api.md §4.2: a scheduling point
   if (s->reader_count.load(std::memory_order_relaxed) >= 0)
     throw csp::panic("sync: unlock of unlocked mutex");
   rt::wf::lock_released(rt::current_g(), s, rt::wf::LockMode::exclusive);

@@ -30,6 +30,7 @@
 #include <cstring>
 #include <new>
 
+#include "bubble.hpp"
 #include "check.hpp"
 #include "csp/detail/core.hpp"
 #include "fiber_hooks.hpp"
@@ -40,9 +41,11 @@
 #include "registry.hpp"
 #include "runq.hpp"
 #include "sched.hpp"
+#include "schedule.hpp"
 #include "signals.hpp"
 #include "stack_trace.hpp"
 #include "spinlock.hpp"
+#include "timer.hpp"
 
 namespace csp::rt {
 
@@ -212,6 +215,10 @@ void runq_put(Worker* w, G* g) {
 
 G* find_local(Worker* w) {
   if (!active(w) || g_sched->exiting.load(std::memory_order_relaxed)) return nullptr;
+  if (schedule::enabled()) {  // the schedule decides, among every runnable G
+    G* cur = w->current == &w->g0 ? nullptr : w->current;
+    return schedule::pick(cur, false);
+  }
   if (w->tick.load(std::memory_order_relaxed) % kGlobalCheckPeriod == 0) {
     if (G* g = global_pop()) return g;
   }
@@ -353,9 +360,23 @@ bool unlist_idle(Worker* w) {
   return true;
 }
 
+// find_runnable under a seeded schedule: one worker, so nothing to steal;
+// with nothing runnable, virtual time moves to the next timer (fired here,
+// on g0, as the timer thread would); with no timer either, only an OS
+// thread of the program can still ready a G.
+G* find_runnable_scheduled(Worker* w) {
+  for (;;) {
+    if (g_sched->exiting.load(std::memory_order_relaxed)) stop_at_exit();
+    if (G* g = find_local(w)) return g;
+    if (virtual_clock_advance(schedule::clock())) continue;
+    sleep_until_woken(w);
+  }
+}
+
 // Blocks until there is a G to run on this worker. Runs on g0.
 G* find_runnable(Worker* w) {
   Sched& s = *g_sched;
+  if (schedule::enabled()) return find_runnable_scheduled(w);
   for (;;) {
     if (s.exiting.load(std::memory_order_relaxed)) stop_at_exit();
     if (!active(w)) {
@@ -435,6 +456,7 @@ void free_dead_g(void* arg) {
 }
 
 void goroutine_exit(G* g) {
+  if (g->bubble) bubble_on_exit(g);
   registry_remove(g);
   g->status.store(GStatus::dead, std::memory_order_relaxed);
   Worker* w = current_worker();
@@ -463,7 +485,9 @@ Worker* new_worker(int id) {
   w->id = id;
   // Each process picks differently (select's choice among ready cases is
   // random across runs too, as Go's): the kernel's per-exec random bytes.
-  w->rng = process_seed() ^ (0x9E3779B97F4A7C15ull * static_cast<uint64_t>(id + 1));
+  // A seeded schedule's select shuffles follow its seed instead.
+  w->rng = schedule::enabled() ? schedule::next_random()
+                               : process_seed() ^ (0x9E3779B97F4A7C15ull * static_cast<uint64_t>(id + 1));
   if (w->rng == 0) w->rng = 1;  // xorshift's one fixed point
   w->g0.id = 0;
   w->g0.status.store(GStatus::running);
@@ -563,6 +587,7 @@ void park_on(WaitReason reason, const void* pc, const void* const* objs, uint32_
   g->park_count.store(g->park_count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   // Release: a detector that sees `waiting` sees what the G waits on.
   g->status.store(GStatus::waiting, std::memory_order_release);
+  if (g->bubble) bubble_on_park(g, reason);  // before unlock: see bubble.hpp
   if (!w) {
     if (unlock) unlock(arg);
     thread_g_park(g);
@@ -588,12 +613,18 @@ void park_forever(WaitReason reason, const void* pc) {
 }
 
 void ready(G* g) {
+  if (g->bubble) bubble_on_ready(g);
   if (g->parker) {
     thread_g_unpark(g);
     return;
   }
   g->status.store(GStatus::runnable, std::memory_order_relaxed);
   Worker* w = current_worker();
+  if (schedule::enabled()) {
+    schedule::push(g);
+    if (!w) wake_worker(g_sched->workers[0], kWakePlain);  // an OS thread of the program
+    return;
+  }
   if (w && active(w)) {
     if (G* old = w->runnext.exchange(g, std::memory_order_seq_cst)) runq_put(w, old);
   } else {
@@ -601,6 +632,23 @@ void ready(G* g) {
   }
   wakep();
 }
+
+namespace schedule {
+
+void point_slow() {
+  Worker* w = current_worker();
+  if (!w) return;  // an OS thread of the program: outside the schedule
+  G* g = w->current;
+  if (g == &w->g0) return;
+  check_stack(g);
+  G* next = pick(g, true);
+  if (!next || next == g) return;
+  g->status.store(GStatus::runnable, std::memory_order_relaxed);
+  set_post(w, [](void* p) { push(static_cast<G*>(p)); }, g);
+  switch_to(w, g, next);
+}
+
+}  // namespace schedule
 
 namespace {
 
@@ -624,7 +672,9 @@ void runtime_init() {
     wf::RuntimeOwned own;
     g_sched = new Sched;
   }
+  schedule::init();
   int n = parse_maxprocs();
+  if (schedule::enabled()) n = 1;  // one worker: every decision is the schedule's
   g_sched->nprocs.store(n);
   install_panic_handler();
   install_crash_handlers();
@@ -634,6 +684,7 @@ void runtime_init() {
   g_sched->workers[0] = w0;
   if (os::on_main_thread()) {
     G* main_g = make_main_g();
+    if (schedule::enabled()) schedule::on_new_g(main_g);
     tls_worker = w0;
     w0->current = main_g;
     fiber_hooks::adopt_thread(main_g);
@@ -689,7 +740,20 @@ __attribute__((noinline)) void spawn_commit(spawn_slot* slot, void (*run)(void*)
   registry_add(g);
   fiber_hooks::on_create(g);
   hb::go_start(parent, g);  // edge: `go` before the goroutine's first step
+  bubble_on_spawn(parent, g);
   Worker* w = current_worker();
+  if (schedule::enabled()) {
+    // `go` is a scheduling point: the child or anyone else may run first.
+    schedule::on_new_g(g);
+    g->status.store(GStatus::runnable, std::memory_order_relaxed);
+    schedule::push(g);
+    if (!w) {
+      wake_worker(g_sched->workers[0], kWakePlain);
+    } else if (parent != &w->g0) {
+      schedule::point_slow();
+    }
+    return;
+  }
   if (w && active(w) && parent != &w->g0) {
     // Run the child first, like a call: it often finishes or blocks at once,
     // its stack goes straight back to the cache, and the parent resumes from
@@ -706,6 +770,10 @@ __attribute__((noinline)) void spawn_commit(spawn_slot* slot, void (*run)(void*)
 
 void yield_now() {
   runtime_init();
+  if (schedule::enabled()) {
+    schedule::point_slow();
+    return;
+  }
   Worker* w = current_worker();
   if (!w) {
     os::thread_yield();
@@ -726,7 +794,7 @@ int max_procs(int n) {
   runtime_init();
   Sched& s = *g_sched;
   int prev = s.nprocs.load();
-  if (n < 1) return prev;
+  if (n < 1 || schedule::enabled()) return prev;  // a seeded schedule keeps one worker
   if (n > kMaxProcs) n = kMaxProcs;
   ensure_workers(n);
   Worker* to_wake[kMaxProcs];

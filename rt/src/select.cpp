@@ -13,6 +13,7 @@
 #include "chan_internal.hpp"
 #include "csp/panic.hpp"
 #include "sched.hpp"
+#include "schedule.hpp"
 
 namespace csp::detail {
 using rt::G;
@@ -97,6 +98,7 @@ CSP_NO_TSA bool try_case(select_case& sc, const LockSet& locks, G* self) {
 }  // namespace
 
 __attribute__((noinline)) CSP_NO_TSA std::size_t select_run(select_case* cases, std::size_t n) {
+  rt::schedule::point();  // api.md §4.2: a scheduling point
   const void* pc = __builtin_return_address(0);
   std::size_t fallback = n;
   ScratchArray<uint32_t> order(n);

@@ -13,6 +13,7 @@
 #include "platform/os.hpp"
 #include "sched.hpp"
 #include "stack_trace.hpp"
+#include "schedule.hpp"
 
 namespace csp::rt {
 namespace {
@@ -47,6 +48,7 @@ void* fault_pc(void* ucontext) {
   std::fputs(headline, stderr);
   std::fprintf(stderr, "\ngoroutine %llu [running]:\n", static_cast<unsigned long long>(g->id));
   print_stack(stderr, pcs, n);
+  if (const char* replay = schedule::replay_line()) std::fprintf(stderr, "%s\n", replay);
   std::fflush(stderr);
   _exit(2);
 }

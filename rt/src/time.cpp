@@ -7,6 +7,7 @@
 #include "hb.hpp"
 #include "platform/os.hpp"
 #include "sched.hpp"
+#include "schedule.hpp"
 #include "timer.hpp"
 
 namespace csp::detail {
@@ -21,7 +22,9 @@ void fire_send_time(rt::TimerEntry* t) {
   auto* ct = reinterpret_cast<ChanTimer*>(t);
   rt::G* self = rt::current_g();  // the timer thread
   rt::hb::acquire_alone(self, t);  // edge: this timer's arming before its firing is observed
-  auto now = std::chrono::steady_clock::now();
+  // The firing's own clock: a virtual clock's time stands still while its
+  // timers fire.
+  auto now = std::chrono::steady_clock::time_point(std::chrono::nanoseconds(rt::clock_now(t->clock)));
   chan_offer(ct->ch, &now, self);
 }
 
@@ -33,17 +36,15 @@ void destroy_chan_timer(rt::TimerEntry* t) {
 
 void arm(rt::TimerEntry* t) { rt::hb::release(rt::current_g(), t); }  // edge: see fire_send_time
 
-int64_t deadline_after(int64_t ns) {
-  int64_t now = rt::os::monotonic_ns();
-  if (ns <= 0) return now;
-  return ns > INT64_MAX - now ? INT64_MAX : now + ns;
-}
-
 }  // namespace
 
+int64_t now_ns() { return rt::now_ns(); }
+
 __attribute__((noinline)) void sleep_ns(int64_t ns) {
+  rt::schedule::point();
   if (ns <= 0) return;
-  rt::timer_sleep_until(deadline_after(ns), __builtin_return_address(0));
+  rt::VirtualClock* c = rt::current_clock();
+  rt::timer_sleep_until(c, rt::deadline_after(c, ns), __builtin_return_address(0));
 }
 
 timer_core* timer_new(chan_core* ch, int64_t delay_ns, int64_t period_ns) {
@@ -54,17 +55,22 @@ timer_core* timer_new(chan_core* ch, int64_t delay_ns, int64_t period_ns) {
   ct->entry.fire = fire_send_time;
   ct->entry.destroy = destroy_chan_timer;
   ct->entry.period = period_ns;
+  ct->entry.clock = rt::current_clock();
   arm(&ct->entry);
-  rt::timer_add(&ct->entry, deadline_after(delay_ns));
+  rt::timer_add(&ct->entry, rt::deadline_after(ct->entry.clock, delay_ns));
   return reinterpret_cast<timer_core*>(ct);
 }
 
-bool timer_stop(timer_core* t) { return rt::timer_del(reinterpret_cast<rt::TimerEntry*>(t)); }
+bool timer_stop(timer_core* t) {
+  rt::schedule::point();
+  return rt::timer_del(reinterpret_cast<rt::TimerEntry*>(t));
+}
 
 bool timer_reset(timer_core* t, int64_t delay_ns) {
   auto* e = reinterpret_cast<rt::TimerEntry*>(t);
+  rt::schedule::point();
   arm(e);
-  return rt::timer_modify(e, deadline_after(delay_ns));
+  return rt::timer_modify(e, rt::deadline_after(e->clock, delay_ns));
 }
 
 void timer_release(timer_core* t) noexcept {

@@ -1,35 +1,47 @@
-// The timer heap and its thread; see timer.hpp for the invariants.
+// The timer heaps, the real clock's timer thread and virtual clocks; see
+// timer.hpp for the invariants.
 #include "timer.hpp"
 
 #include <pthread.h>
 
+#include <utility>
 #include <vector>
 
+#include "bubble.hpp"
 #include "check.hpp"
 #include "g.hpp"
 #include "hb.hpp"
 #include "platform/os.hpp"
 #include "registry.hpp"
+#include "schedule.hpp"
 #include "sched.hpp"
-#include "spinlock.hpp"
 #include "wf.hpp"
 
 namespace csp::rt {
 namespace {
 
-struct Timers {
-  SpinLock lock;
-  std::vector<TimerEntry*> heap CSP_GUARDED_BY(lock);  // min-heap on when
+struct RealTimers : TimerHeap {
   std::atomic<uint32_t> wake_seq{0};  // futex: bumped when the earliest changes
   std::atomic<bool> started{false};
   pthread_t thread{};
-  // Entries taken off the heap and not yet fired (and re-armed): the timer
-  // thread is acting on them (guarded by lock; the deadlock detector).
-  int firing CSP_GUARDED_BY(lock) = 0;
 };
-Timers& timers() {
-  static Timers* t = new Timers;  // never destroyed
+RealTimers& real_timers() {
+  static RealTimers* t = new RealTimers;  // never destroyed
   return *t;
+}
+
+// Live virtual clocks, for the deadlock detector's walk.
+struct ClockList {
+  SpinLock lock;
+  VirtualClock* head CSP_GUARDED_BY(lock) = nullptr;
+};
+ClockList& clock_list() {
+  static ClockList* l = new ClockList;  // never destroyed
+  return *l;
+}
+
+TimerHeap& heap_of(const TimerEntry* t) {
+  return t->clock ? t->clock->timers : static_cast<TimerHeap&>(real_timers());
 }
 
 bool earlier(const TimerEntry* a, const TimerEntry* b) { return a->when < b->when; }
@@ -64,14 +76,14 @@ void sift_down(std::vector<TimerEntry*>& h, std::size_t i) {
 }
 
 // Returns true if t became the earliest.
-bool heap_insert(Timers& ts, TimerEntry* t) CSP_REQUIRES(ts.lock) {
+bool heap_insert(TimerHeap& ts, TimerEntry* t) CSP_REQUIRES(ts.lock) {
   ts.heap.push_back(t);
   sift_up(ts.heap, ts.heap.size() - 1);
   return t->heap_index == 0;
 }
 
 // t is in the heap.
-void heap_remove(Timers& ts, TimerEntry* t) CSP_REQUIRES(ts.lock) {
+void heap_remove(TimerHeap& ts, TimerEntry* t) CSP_REQUIRES(ts.lock) {
   auto i = static_cast<std::size_t>(t->heap_index);
   TimerEntry* last = ts.heap.back();
   ts.heap.pop_back();
@@ -82,10 +94,51 @@ void heap_remove(Timers& ts, TimerEntry* t) CSP_REQUIRES(ts.lock) {
   sift_up(ts.heap, static_cast<std::size_t>(last->heap_index));
 }
 
+using Due = std::vector<std::pair<TimerEntry*, uint64_t>>;
+
+// Takes every entry due at `now` off the heap (the heap's reference passes
+// to `due`), in deadline order.
+void take_due(TimerHeap& ts, int64_t now, Due& due) CSP_REQUIRES(ts.lock) {
+  while (!ts.heap.empty() && ts.heap[0]->when <= now) {
+    TimerEntry* t = ts.heap[0];
+    heap_remove(ts, t);
+    due.emplace_back(t, t->seq);
+  }
+  ts.firing = static_cast<int>(due.size());
+}
+
+// Fires the entries take_due took, re-arming tickers; `c` is their clock.
+void fire_due(TimerHeap& ts, const VirtualClock* c, Due& due) {
+  for (auto [t, seq_at_fire] : due) {
+    if (!t->destroy) {  // on a sleeper's stack: firing is the last touch
+      t->fire(t);
+      continue;
+    }
+    t->fire(t);
+    if (t->period > 0) {
+      SpinGuard l(ts.lock);
+      // Re-arm unless stopped or reset meanwhile; keep the phase.
+      if (t->seq == seq_at_fire && t->heap_index < 0) {
+        int64_t now = clock_now(c);
+        t->when += t->period;
+        if (t->when <= now) t->when += ((now - t->when) / t->period + 1) * t->period;
+        t->refs.fetch_add(1, std::memory_order_relaxed);
+        heap_insert(ts, t);
+      }
+    }
+    timer_unref(t);
+  }
+  if (!due.empty()) {
+    due.clear();
+    SpinGuard l(ts.lock);
+    ts.firing = 0;
+  }
+}
+
 void* timer_thread_main(void*) {
   wf::runtime_thread();
-  Timers& ts = timers();
-  std::vector<std::pair<TimerEntry*, uint64_t>> due;
+  RealTimers& ts = real_timers();
+  Due due;
   for (;;) {
     int64_t wait_ns = -1;
     uint32_t seq;
@@ -93,47 +146,21 @@ void* timer_thread_main(void*) {
       SpinGuard l(ts.lock);
       seq = ts.wake_seq.load(std::memory_order_relaxed);
       int64_t now = os::monotonic_ns();
-      while (!ts.heap.empty() && ts.heap[0]->when <= now) {
-        TimerEntry* t = ts.heap[0];
-        heap_remove(ts, t);  // the heap's reference passes to `due`
-        due.emplace_back(t, t->seq);
-      }
-      ts.firing = static_cast<int>(due.size());
+      take_due(ts, now, due);
       if (!ts.heap.empty()) wait_ns = ts.heap[0]->when - now;
     }
     if (exiting()) {  // fire nothing once exit began (see stop_runtime_at_exit)
       for (;;) os::futex_wait(&ts.wake_seq, ts.wake_seq.load(), -1);
     }
-    for (auto [t, seq_at_fire] : due) {
-      if (!t->destroy) {  // on a sleeper's stack: firing is the last touch
-        t->fire(t);
-        continue;
-      }
-      t->fire(t);
-      if (t->period > 0) {
-        SpinGuard l(ts.lock);
-        // Re-arm unless stopped or reset meanwhile; keep the phase.
-        if (t->seq == seq_at_fire && t->heap_index < 0) {
-          int64_t now = os::monotonic_ns();
-          t->when += t->period;
-          if (t->when <= now) t->when += ((now - t->when) / t->period + 1) * t->period;
-          t->refs.fetch_add(1, std::memory_order_relaxed);
-          heap_insert(ts, t);
-        }
-      }
-      timer_unref(t);
-    }
     if (!due.empty()) {
-      due.clear();
-      SpinGuard l(ts.lock);
-      ts.firing = 0;
+      fire_due(ts, nullptr, due);
       continue;
     }
     os::futex_wait(&ts.wake_seq, seq, wait_ns);
   }
 }
 
-void ensure_thread(Timers& ts) {
+void ensure_thread(RealTimers& ts) {
   if (ts.started.load(std::memory_order_acquire)) return;
   static SpinLock start_lock;
   SpinGuard l(start_lock);
@@ -149,16 +176,79 @@ void ensure_thread(Timers& ts) {
   ts.started.store(true, std::memory_order_release);
 }
 
-void kick(Timers& ts) {
+// A new earliest deadline: the real clock's thread must re-plan its sleep.
+// A virtual clock has no thread; its time moves only when advanced.
+void kick(const TimerEntry* t) {
+  if (t->clock) return;
+  RealTimers& ts = real_timers();
   ts.wake_seq.fetch_add(1, std::memory_order_release);
   os::futex_wake(&ts.wake_seq, 1);
 }
 
+void prepare(const TimerEntry* t) {
+  if (!t->clock) ensure_thread(real_timers());
+}
+
 }  // namespace
 
+VirtualClock* current_clock() {
+  G* g = current_g();
+  if (g->bubble) return bubble_clock(g->bubble);
+  return schedule::clock();
+}
+
+int64_t clock_now(const VirtualClock* c) {
+  return c ? c->now.load(std::memory_order_relaxed) : os::monotonic_ns();
+}
+
+int64_t deadline_after(const VirtualClock* c, int64_t ns) {
+  int64_t now = clock_now(c);
+  if (ns <= 0) return now;
+  return ns > INT64_MAX - now ? INT64_MAX : now + ns;
+}
+
+void virtual_clock_register(VirtualClock* c) {
+  ClockList& l = clock_list();
+  SpinGuard g(l.lock);
+  c->prev = nullptr;
+  c->next = l.head;
+  if (l.head) l.head->prev = c;
+  l.head = c;
+}
+
+void virtual_clock_unregister(VirtualClock* c) {
+  ClockList& l = clock_list();
+  SpinGuard g(l.lock);
+  if (c->prev) {
+    c->prev->next = c->next;
+  } else {
+    l.head = c->next;
+  }
+  if (c->next) c->next->prev = c->prev;
+}
+
+bool virtual_clock_idle(VirtualClock* c) {
+  SpinGuard l(c->timers.lock);
+  return c->timers.heap.empty();
+}
+
+bool virtual_clock_advance(VirtualClock* c) {
+  TimerHeap& ts = c->timers;
+  Due due;
+  {
+    SpinGuard l(ts.lock);
+    if (ts.heap.empty()) return false;
+    int64_t when = ts.heap[0]->when;
+    if (when > c->now.load(std::memory_order_relaxed)) c->now.store(when, std::memory_order_relaxed);
+    take_due(ts, c->now.load(std::memory_order_relaxed), due);
+  }
+  fire_due(ts, c, due);
+  return true;
+}
+
 void timer_add(TimerEntry* t, int64_t when) {
-  Timers& ts = timers();
-  ensure_thread(ts);
+  prepare(t);
+  TimerHeap& ts = heap_of(t);
   bool first;
   {
     SpinGuard l(ts.lock);
@@ -168,11 +258,11 @@ void timer_add(TimerEntry* t, int64_t when) {
     t->refs.fetch_add(1, std::memory_order_relaxed);  // the heap's
     first = heap_insert(ts, t);
   }
-  if (first) kick(ts);
+  if (first) kick(t);
 }
 
 bool timer_del(TimerEntry* t) {
-  Timers& ts = timers();
+  TimerHeap& ts = heap_of(t);
   bool was;
   {
     SpinGuard l(ts.lock);
@@ -185,8 +275,8 @@ bool timer_del(TimerEntry* t) {
 }
 
 bool timer_modify(TimerEntry* t, int64_t when) {
-  Timers& ts = timers();
-  ensure_thread(ts);
+  prepare(t);
+  TimerHeap& ts = heap_of(t);
   bool was, first;
   {
     SpinGuard l(ts.lock);
@@ -200,12 +290,12 @@ bool timer_modify(TimerEntry* t, int64_t when) {
     t->when = when;
     first = heap_insert(ts, t);
   }
-  if (first) kick(ts);
+  if (first) kick(t);
   return was;
 }
 
-bool timer_for_each_armed(void (*f)(const void*, void*), void* arg) {
-  Timers& ts = timers();
+namespace {
+bool walk_heap(TimerHeap& ts, void (*f)(const void*, void*), void* arg) {
   SpinGuard l(ts.lock);
   for (TimerEntry* t : ts.heap) {
     f(t, arg);  // a channel timer's entry leads to its channel
@@ -213,16 +303,26 @@ bool timer_for_each_armed(void (*f)(const void*, void*), void* arg) {
   }
   return ts.firing == 0;
 }
+}  // namespace
+
+bool timer_for_each_armed(void (*f)(const void*, void*), void* arg) {
+  bool quiet = walk_heap(real_timers(), f, arg);
+  ClockList& l = clock_list();
+  SpinGuard g(l.lock);
+  for (VirtualClock* c = l.head; c; c = c->next) quiet &= walk_heap(c->timers, f, arg);
+  return quiet;
+}
 
 void timer_unref(TimerEntry* t) {
   if (t->refs.fetch_sub(1, std::memory_order_acq_rel) == 1 && t->destroy) t->destroy(t);
 }
 
-// Parks with the timers lock held (released after the switch).
-CSP_NO_TSA void timer_sleep_until(int64_t when, const void* pc) {
-  Timers& ts = timers();
-  ensure_thread(ts);
+// Parks with the heap lock held (released after the switch).
+CSP_NO_TSA void timer_sleep_until(VirtualClock* c, int64_t when, const void* pc) {
   TimerEntry e;  // on this stack: destroy stays null, refs never reach 0
+  e.clock = c;
+  prepare(&e);
+  TimerHeap& ts = heap_of(&e);
   e.fire = [](TimerEntry* t) { ready(static_cast<G*>(t->arg)); };
   e.arg = current_g();
   bool first;
@@ -233,9 +333,9 @@ CSP_NO_TSA void timer_sleep_until(int64_t when, const void* pc) {
     hb::Invisible heap_work;
     first = heap_insert(ts, &e);
   }
-  if (first) kick(ts);
-  // The timer thread can fire only after the lock is released, which park
-  // does once this goroutine is off its stack.
+  if (first) kick(&e);
+  // The timer can fire only after the lock is released, which park does
+  // once this goroutine is off its stack.
   park(WaitReason::sleep, pc, nullptr, SpinLock::unlock_fn, &ts.lock);
 }
 

@@ -8,10 +8,12 @@
 #include "hb.hpp"
 #include "parking_lot.hpp"
 #include "sched.hpp"
+#include "schedule.hpp"
 
 namespace csp::detail {
 
 void wg_add(wait_group_state* s, int delta) {
+  rt::schedule::point();  // api.md §4.2: a scheduling point
   if (delta < 0) rt::hb::release(rt::current_g(), s);  // edge: done before the wait it releases
   uint64_t state = s->state.fetch_add(static_cast<uint64_t>(static_cast<int64_t>(delta)) << 32,
                                       std::memory_order_acq_rel) +
@@ -32,6 +34,7 @@ void wg_add(wait_group_state* s, int delta) {
 }
 
 __attribute__((noinline)) void wg_wait(wait_group_state* s) {
+  rt::schedule::point();  // api.md §4.2: a scheduling point
   const void* pc = __builtin_return_address(0);
   rt::G* self = rt::current_g();
   uint64_t state = s->state.load(std::memory_order_acquire);

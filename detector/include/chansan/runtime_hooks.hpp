@@ -102,6 +102,9 @@ using WalkTimersFn = bool (*)(TimerVisitor visit, void* arg);
 // meanwhile): how the detector waits for goroutines to finish.
 using SleepFn = void (*)(int64_t ns);
 void set_runtime_walkers(WalkGoroutinesFn goroutines, WalkTimersFn timers, SleepFn sleep);
+// Under a seeded schedule (api.md §4.2): the line every report ends with,
+// "replay: CSP_SCHEDULE=..." (static storage); null in a free run.
+void set_replay_line(const char* line);
 
 // `mode`: 0 exclusive (mutex, rwmutex writer), 1 shared (rwmutex reader),
 // 2 once (the goroutine running a once's function). Called when g owns the

@@ -17,6 +17,11 @@ std::int64_t to_ns(std::chrono::duration<Rep, Period> d) {
 }
 }  // namespace detail
 
+// The current time on the steady clock's scale (Go's time.Now): virtual
+// inside a synctest bubble and under CSP_SCHEDULE (api.md §4), where it
+// starts at a fixed instant and moves only when every goroutine is blocked.
+inline time_point now() { return time_point(std::chrono::nanoseconds(detail::now_ns())); }
+
 // Parks the calling goroutine for d.
 template <class Rep, class Period>
 void sleep(std::chrono::duration<Rep, Period> d) {

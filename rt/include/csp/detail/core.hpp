@@ -102,6 +102,7 @@ void cond_signal(cond_state* s);
 void cond_broadcast(cond_state* s);
 
 // ---- time ----
+std::int64_t now_ns();  // steady clock; virtual in a bubble or a seeded schedule
 void sleep_ns(std::int64_t ns);
 struct timer_core;  // opaque, reference counted
 // A timer that sends steady_clock::now() on `ch` (non-blocking, as Go's
