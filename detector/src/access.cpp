@@ -214,8 +214,14 @@ FenceState* fence_state(GState* g) {
 // under the lock of the address's clock, which every acquiring or releasing
 // atomic operation on the address takes: an acquirer that reads a value
 // learns the clock released with it, and nothing newer.
+// Set once at start-up under a seeded schedule (hooks::set_schedule_point).
+void (*g_schedule_point)() = nullptr;
+
 template <class T, class Op>
 T atomic_op(volatile T* a, int mo, int failure_mo, bool reads, bool writes, uintptr_t pc, Op op) {
+  // First, before any detector state is touched: the goroutine may be
+  // switched out here and resume later.
+  if (void (*point)() = g_schedule_point) [[unlikely]] point();
   GState* g = ready_state();
   if (!g) return op().first;
   auto addr = reinterpret_cast<uintptr_t>(a);
@@ -474,3 +480,7 @@ CHANSAN_ATOMICS(16, u128)
 #undef CHANSAN_RMW
 
 }  // extern "C"
+
+namespace chansan::hooks {
+void set_schedule_point(void (*point)()) { g_schedule_point = point; }
+}  // namespace chansan::hooks

@@ -221,6 +221,7 @@ void register_walkers() {
   static const bool registered = (ch::set_stack_owner_fn(stack_owner),
                                   ch::set_runtime_walkers(walk_goroutines, walk_timers, detail::sleep_ns),
                                   ch::set_replay_line(schedule::replay_line()),
+                                  ch::set_schedule_point(schedule::enabled() ? schedule::point_slow : nullptr),
                                   true);
   (void)registered;
 }

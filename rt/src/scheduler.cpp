@@ -639,7 +639,7 @@ void point_slow() {
   Worker* w = current_worker();
   if (!w) return;  // an OS thread of the program: outside the schedule
   G* g = w->current;
-  if (g == &w->g0) return;
+  if (g == &w->g0 || g_sched->exiting.load(std::memory_order_relaxed)) return;
   check_stack(g);
   G* next = pick(g, true);
   if (!next || next == g) return;

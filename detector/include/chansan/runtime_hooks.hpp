@@ -105,6 +105,10 @@ void set_runtime_walkers(WalkGoroutinesFn goroutines, WalkTimersFn timers, Sleep
 // Under a seeded schedule (api.md §4.2): the line every report ends with,
 // "replay: CSP_SCHEDULE=..." (static storage); null in a free run.
 void set_replay_line(const char* line);
+// Under a seeded schedule: called before each atomic operation of
+// instrumented code, a scheduling point where the schedule may switch
+// goroutines (api.md §4.2). Null in a free run.
+void set_schedule_point(void (*point)());
 
 // `mode`: 0 exclusive (mutex, rwmutex writer), 1 shared (rwmutex reader),
 // 2 once (the goroutine running a once's function). Called when g owns the
