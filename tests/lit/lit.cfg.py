@@ -25,6 +25,8 @@ if os.path.exists("/usr/include/concurrentqueue/blockingconcurrentqueue.h"):
     config.available_features.add("concurrentqueue")
 if os.path.exists("/usr/include/boost/thread/thread.hpp"):
     config.available_features.add("boost-thread")
+config.substitutions.append(("%explore", os.path.join(config.chansan_build_dir, "bin", "chansan-explore")))
+config.substitutions.append(("%replay3", os.path.join(config.test_source_root, "schedule", "Inputs", "replay3.sh")))
 config.substitutions.append(("%plain_cxx", driver + " -fno-chansan -g -O1"))
 config.environment["CSP_MAXPROCS"] = "2"
 config.substitutions.append(("FileCheck", os.path.join(llvm_bin, "FileCheck")))
