@@ -10,6 +10,7 @@
 #include "csp/detail/core.hpp"
 #include "csp/panic.hpp"
 #include "csp/synctest.hpp"
+#include "hb.hpp"
 #include "registry.hpp"
 #include "sched.hpp"
 #include "spinlock.hpp"
@@ -174,6 +175,7 @@ void bubble_on_spawn(G* parent, G* child) {
 void bubble_on_exit(G* g) {
   Bubble* b = g->bubble;
   if (!b) return;
+  hb::release(g, b);  // edge: what it did before run() returns (Go: racereleasemergeg)
   Wakes w;
   {
     SpinGuard l(b->lock);
@@ -186,6 +188,7 @@ void bubble_on_exit(G* g) {
 void bubble_on_park(G* g, WaitReason reason) {
   Bubble* b = g->bubble;
   if (!b || !durable(reason) || reason == WaitReason::synctest_wait) return;
+  hb::release(g, b);  // edge: what it did before a synctest::wait that sees it blocked returns
   Wakes w;
   {
     SpinGuard l(b->lock);
@@ -256,6 +259,7 @@ CSP_NO_TSA void bubble_join(bubble_state* s) {
   BubbleState st = b->state;
   b->lock.unlock();
   if (st == BubbleState::deadlocked) throw csp::panic(describe_deadlock(b));
+  hb::acquire(g, b);  // edge: every goroutine of the bubble exited before this return
   release(b);
 }
 
@@ -270,12 +274,13 @@ __attribute__((noinline)) CSP_NO_TSA void bubble_wait() {
   }
   if (b->blocked == b->total - 1) {  // everyone else is already durably blocked
     b->lock.unlock();
-    return;
+  } else {
+    b->waiter = g;
+    g->bubble_blocked = true;
+    b->blocked++;
+    park(WaitReason::synctest_wait, __builtin_return_address(0), b, SpinLock::unlock_fn, &b->lock);
   }
-  b->waiter = g;
-  g->bubble_blocked = true;
-  b->blocked++;
-  park(WaitReason::synctest_wait, __builtin_return_address(0), b, SpinLock::unlock_fn, &b->lock);
+  hb::acquire(g, b);  // edge: the others' steps before they blocked, before this return
 }
 
 }  // namespace csp::detail

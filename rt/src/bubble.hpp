@@ -13,7 +13,11 @@
 //    (a runtime goroutine outside the bubble), which fires the earliest
 //    timers, moving the clock, or declares the bubble deadlocked.
 //  - The Bubble lives until both run()'s caller and the clock goroutine are
-//    done with it (refs).
+//    done with it (refs); a deadlocked one is never freed (its goroutines
+//    stay blocked on it, as in Go).
+//  - Happens-before, as Go's race detector has it for bubbles: a goroutine
+//    releases the bubble when it blocks durably and when it exits; wait()
+//    and run() acquire it before they return.
 #pragma once
 
 #include "g.hpp"
