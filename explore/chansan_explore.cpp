@@ -14,10 +14,17 @@
 //    answer on any machine.
 //  - Each run has its own process group (killed whole on a timeout) and its
 //    output (stdout and stderr, interleaved) in a memfd of its own.
+//  - A program built with the csp runtime serves its runs itself: started
+//    once per job with CSP_EXPLORE_SERVER set, it forks a child per seed
+//    before its start-up work (rt/src/fork_server.cpp), so a run costs a
+//    fork, not an exec. A program that does not answer the handshake (no
+//    csp runtime in it) is run with one exec per seed instead.
 //  - Exit: 66 when a run failed, 0 when all passed, 1 on a usage error (and
 //    2 when the explorer itself cannot go on: fork or memfd failed).
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -187,6 +194,7 @@ struct Run {
   double deadline = 0;
   bool timed_out = false;
   bool killed = false;  // by us, after another run failed: not a finding
+  bool active = false;  // fork-server mode: a run is in flight
 };
 
 struct Finding {
@@ -289,6 +297,357 @@ void kill_run(Run& r) {
   kill(r.pid, SIGKILL);
 }
 
+
+// The fork servers' side: one server process per job.
+struct Server {
+  pid_t pid = -1;
+  int sock = -1;
+  Run run;
+};
+
+bool send_run(int sock, const std::string& schedule, int out_fd) {
+  iovec iov{const_cast<char*>(schedule.data()), schedule.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr m{};
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  m.msg_control = control;
+  m.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&m);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &out_fd, sizeof(int));
+  ssize_t r;
+  do r = sendmsg(sock, &m, MSG_NOSIGNAL);
+  while (r < 0 && errno == EINTR);
+  return r == static_cast<ssize_t>(schedule.size());
+}
+
+// A reply {kind, value}; false when the server is gone.
+bool read_reply(int sock, int32_t& kind, int32_t& value) {
+  int32_t msg[2];
+  ssize_t r;
+  do r = recv(sock, msg, sizeof msg, 0);
+  while (r < 0 && errno == EINTR);
+  if (r != static_cast<ssize_t>(sizeof msg)) return false;
+  kind = msg[0];
+  value = msg[1];
+  return true;
+}
+
+bool wait_readable(int fd, double seconds) {
+  pollfd p{fd, POLLIN, 0};
+  int r;
+  do r = poll(&p, 1, static_cast<int>(seconds * 1000));
+  while (r < 0 && errno == EINTR);
+  return r > 0;
+}
+
+// Starts a fork server for PROG ARGS; false if the program does not serve.
+bool start_server(const Options& o, Server& s) {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return false;
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = fcntl(sv[1], F_DUPFD, 3);  // without CLOEXEC: the program gets it
+    std::string env = "CSP_EXPLORE_SERVER=" + std::to_string(fd);
+    putenv(const_cast<char*>(env.c_str()));
+    unsetenv("CSP_SCHEDULE");
+    int null = open("/dev/null", O_RDWR);
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    std::vector<char*> args;
+    for (const auto& a : o.argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  close(sv[1]);
+  if (pid < 0) {
+    close(sv[0]);
+    return false;
+  }
+  s.pid = pid;
+  s.sock = sv[0];
+  char hello[8] = {};
+  if (wait_readable(s.sock, 3) && recv(s.sock, hello, sizeof hello, 0) == 5 && std::memcmp(hello, "hello", 5) == 0)
+    return true;
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  close(s.sock);
+  s.sock = -1;
+  return false;
+}
+
+void stop_server(Server& s) {
+  if (s.sock >= 0) close(s.sock);  // end of input: it exits
+  if (s.pid > 0) {
+    kill(s.pid, SIGKILL);
+    waitpid(s.pid, nullptr, 0);
+  }
+  s.sock = -1;
+  s.pid = -1;
+}
+
+// The seeds, the findings and the rule for which failure is reported.
+class Exploration {
+ public:
+  explicit Exploration(const Options& o) : o_(o) {
+    // This shard's seeds: the I-th, (I+K)-th, ... of S, S+1, ..., S+N-1.
+    for (uint64_t i = o.shard_index - 1; i < o.runs; i += o.shard_count) seeds_.push_back(o.seed + i);
+    start_ = now_s();
+  }
+
+  bool more() const { return next_ < seeds_.size() && (o_.keep_going || !have_failure_); }
+  Run take() {
+    Run r;
+    r.seed = seeds_[next_];
+    r.index = next_++;
+    r.deadline = now_s() + o_.timeout_s;
+    return r;
+  }
+  void give_back(const Run& r) { retry_.push_back(r); }
+  bool has_retry() const { return !retry_.empty(); }
+  Run take_retry() {
+    Run r = retry_.back();
+    retry_.pop_back();
+    r.deadline = now_s() + o_.timeout_s;
+    return r;
+  }
+
+  // A run ended; returns true if runs with a higher index should be killed.
+  bool finished(const Run& r, int status, const std::string& out) {
+    if (r.killed) return false;
+    done_++;
+    std::string key;
+    std::string kind = classify(r, status, out, key);
+    if (kind.empty()) return false;
+    if (o_.keep_going) {
+      auto [pos, fresh] = by_key_.emplace(key, findings_.size());
+      if (fresh) {
+        findings_.push_back({r.seed, done_, kind, key, out, 1});
+      } else {
+        Finding& f = findings_[pos->second];
+        f.count++;
+        if (r.seed < f.seed) {  // report each finding at its lowest seed
+          f.seed = r.seed;
+          f.output = out;
+        }
+      }
+      return false;
+    }
+    if (r.index >= first_index_) return false;
+    first_index_ = r.index;
+    first_ = {r.seed, done_, kind, key, out, 1};
+    have_failure_ = true;
+    return true;
+  }
+  uint64_t first_index() const { return first_index_; }
+
+  int report(const char* mode) {
+    double elapsed = std::max(now_s() - start_, 1e-9);
+    double rate = static_cast<double>(done_) / elapsed;
+    std::string prog;
+    for (const auto& a : o_.argv) prog += " " + shell_quote(a);
+    auto print_finding = [&](const Finding& f) {
+      std::fwrite(f.output.data(), 1, f.output.size(), stdout);
+      if (!f.output.empty() && f.output.back() != '\n') std::fputc('\n', stdout);
+      std::printf("chansan-explore: %s at seed %llu after %llu runs\n", f.kind.c_str(),
+                  static_cast<unsigned long long>(f.seed), static_cast<unsigned long long>(f.runs_done));
+      std::printf("replay: CSP_SCHEDULE=%s%s\n", schedule_of(o_, f.seed).c_str(), prog.c_str());
+    };
+    if (o_.keep_going && !findings_.empty()) {
+      std::sort(findings_.begin(), findings_.end(),
+                [](const Finding& a, const Finding& b) { return a.seed < b.seed; });
+      uint64_t failed = 0;
+      for (const Finding& f : findings_) {
+        print_finding(f);
+        failed += f.count;
+      }
+      std::printf("chansan-explore: %zu distinct finding(s) in %llu of %llu runs (%.0f runs/s, %s)\n",
+                  findings_.size(), static_cast<unsigned long long>(failed), static_cast<unsigned long long>(done_),
+                  rate, mode);
+      std::fflush(stdout);
+      return kExitFound;
+    }
+    if (have_failure_) {
+      print_finding(first_);
+      std::printf("chansan-explore: %llu runs in %.2f s (%.0f runs/s, %s)\n", static_cast<unsigned long long>(done_),
+                  elapsed, rate, mode);
+      std::fflush(stdout);
+      return kExitFound;
+    }
+    std::string shard;
+    if (o_.shard_count > 1) shard = ", shard " + std::to_string(o_.shard_index) + "/" + std::to_string(o_.shard_count);
+    std::printf("chansan-explore: all %llu runs passed (%s, seeds from %llu%s) in %.2f s: %.0f runs/s (%s)\n",
+                static_cast<unsigned long long>(done_), o_.strategy.c_str(), static_cast<unsigned long long>(o_.seed),
+                shard.c_str(), elapsed, rate, mode);
+    return 0;
+  }
+
+ private:
+  const Options& o_;
+  std::vector<uint64_t> seeds_;
+  std::vector<Run> retry_;
+  std::size_t next_ = 0;
+  uint64_t done_ = 0;
+  double start_ = 0;
+  std::vector<Finding> findings_;  // keep-going: distinct
+  std::map<std::string, std::size_t> by_key_;
+  bool have_failure_ = false;
+  uint64_t first_index_ = UINT64_MAX;
+  Finding first_;
+};
+
+int new_output_fd() {
+  int fd = memfd_create("chansan-explore", MFD_CLOEXEC);
+  if (fd < 0) {
+    std::fprintf(stderr, "chansan-explore: memfd_create: %s\n", std::strerror(errno));
+    std::exit(kExitBroken);
+  }
+  return fd;
+}
+
+// Fork-server mode. Returns false if it had to give up (a server died): the
+// rest goes to exec mode, runs in flight handed back.
+bool explore_with_servers(const Options& o, Exploration& x, std::vector<Server>& servers) {
+  for (;;) {
+    for (Server& s : servers) {
+      if (s.run.active || !(x.has_retry() || x.more())) continue;
+      Run r = x.has_retry() ? x.take_retry() : x.take();
+      r.out_fd = new_output_fd();
+      r.active = true;
+      r.pid = -1;
+      s.run = r;
+      if (!send_run(s.sock, schedule_of(o, r.seed), r.out_fd)) {
+        x.give_back(s.run);
+        close(s.run.out_fd);
+        return false;
+      }
+    }
+    std::vector<pollfd> fds;
+    double earliest = 1e300;
+    for (Server& s : servers)
+      if (s.run.active) {
+        fds.push_back({s.sock, POLLIN, 0});
+        earliest = std::min(earliest, s.run.deadline);
+      }
+    if (fds.empty()) return true;
+    double wait = std::max(0.0, earliest - now_s());
+    int r;
+    do r = poll(fds.data(), fds.size(), static_cast<int>(std::min(wait, 3600.0) * 1000) + 1);
+    while (r < 0 && errno == EINTR);
+    double t = now_s();
+    for (Server& s : servers) {
+      Run& run = s.run;
+      if (!run.active) continue;
+      if (!run.timed_out && !run.killed && t >= run.deadline && run.pid > 0) {
+        run.timed_out = true;
+        kill(-run.pid, SIGKILL);
+        kill(run.pid, SIGKILL);
+      }
+      if (!wait_readable(s.sock, 0)) continue;
+      int32_t kind, value;
+      if (!read_reply(s.sock, kind, value)) {  // the server died
+        run.active = false;
+        close(run.out_fd);
+        if (!run.killed) x.give_back(run);
+        for (Server& other : servers)
+          if (other.run.active) {
+            other.run.active = false;
+            if (other.run.pid > 0) kill(-other.run.pid, SIGKILL);
+            close(other.run.out_fd);
+            if (!other.run.killed) x.give_back(other.run);
+          }
+        return false;
+      }
+      if (kind == 1) {
+        run.pid = value;
+        if (value <= 0) {  // fork failed in the server
+          std::fprintf(stderr, "chansan-explore: the fork server could not fork: %s\n", std::strerror(-value));
+          std::exit(kExitBroken);
+        }
+        if (run.killed) kill(-run.pid, SIGKILL);
+        continue;
+      }
+      // kind 2: ended.
+      if (run.pid > 0) kill(-run.pid, SIGKILL);  // whatever it left in its group
+      run.active = false;
+      std::string out = read_all(run.out_fd);
+      close(run.out_fd);
+      if (x.finished(run, value, out)) {
+        for (Server& other : servers)
+          if (other.run.active && other.run.index > x.first_index() && !other.run.killed) {
+            other.run.killed = true;
+            if (other.run.pid > 0) kill(-other.run.pid, SIGKILL);
+          }
+      }
+    }
+  }
+}
+
+// Exec mode: one process per seed, children of the explorer.
+void explore_with_exec(const Options& o, Exploration& x) {
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, nullptr);
+  std::vector<Run> running;
+  for (;;) {
+    while (running.size() < static_cast<std::size_t>(o.jobs) && (x.has_retry() || x.more())) {
+      Run r = x.has_retry() ? x.take_retry() : x.take();
+      r.out_fd = new_output_fd();
+      // The child's copy must survive exec: a dup without CLOEXEC.
+      int child_fd = fcntl(r.out_fd, F_DUPFD, 3);
+      r.pid = launch(o, r.seed, child_fd);
+      close(child_fd);
+      if (r.pid < 0) {
+        std::fprintf(stderr, "chansan-explore: fork: %s\n", std::strerror(errno));
+        std::exit(kExitBroken);
+      }
+      setpgid(r.pid, r.pid);  // also here: whichever runs first
+      running.push_back(r);
+    }
+    if (running.empty()) return;
+    double earliest = running.front().deadline;
+    for (const Run& r : running) earliest = std::min(earliest, r.deadline);
+    double wait = std::max(0.0, earliest - now_s());
+    timespec ts{static_cast<time_t>(wait),
+                static_cast<long>((wait - static_cast<double>(static_cast<time_t>(wait))) * 1e9)};
+    sigtimedwait(&chld, nullptr, &ts);
+    double t = now_s();
+    for (Run& r : running)
+      if (!r.timed_out && !r.killed && t >= r.deadline) {
+        r.timed_out = true;
+        kill_run(r);
+      }
+    for (;;) {
+      int status = 0;
+      pid_t pid = waitpid(-1, &status, WNOHANG);
+      if (pid <= 0) break;
+      auto it = std::find_if(running.begin(), running.end(), [&](const Run& r) { return r.pid == pid; });
+      if (it == running.end()) continue;
+      Run r = *it;
+      running.erase(it);
+      kill(-r.pid, SIGKILL);  // whatever the run left behind in its group
+      std::string out = read_all(r.out_fd);
+      close(r.out_fd);
+      if (x.finished(r, status, out)) {
+        for (Run& other : running)
+          if (other.index > x.first_index() && !other.killed) {
+            other.killed = true;
+            kill_run(other);
+          }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -311,145 +670,20 @@ int main(int argc, char** argv) {
     }
     if (!found) usage_error("cannot run \"" + prog + "\": no such executable");
   }
-
-  // This shard's seeds: the I-th, (I+K)-th, ... of S, S+1, ..., S+N-1.
-  std::vector<uint64_t> seeds;
-  for (uint64_t i = o.shard_index - 1; i < o.runs; i += o.shard_count) seeds.push_back(o.seed + i);
-
-  sigset_t chld;
-  sigemptyset(&chld);
-  sigaddset(&chld, SIGCHLD);
-  sigprocmask(SIG_BLOCK, &chld, nullptr);
-
-  std::vector<Run> running;
-  std::vector<Finding> findings;            // keep-going: distinct, in seed order of first sight
-  std::map<std::string, std::size_t> by_key;
-  bool have_failure = false;
-  uint64_t first_failure_index = UINT64_MAX;
-  Finding first;
-  uint64_t done = 0, next = 0;
-  double start = now_s();
-
-  while (next < seeds.size() || !running.empty()) {
-    // Launch while there is room, unless a failure stops new seeds.
-    while (running.size() < static_cast<std::size_t>(o.jobs) && next < seeds.size() &&
-           (o.keep_going || !have_failure)) {
-      int fd = memfd_create("chansan-explore", MFD_CLOEXEC);
-      if (fd < 0) {
-        std::fprintf(stderr, "chansan-explore: memfd_create: %s\n", std::strerror(errno));
-        return kExitBroken;
-      }
-      Run r;
-      r.seed = seeds[next];
-      r.index = next;
-      r.out_fd = fd;
-      // The child's copy must survive exec: clear CLOEXEC on a dup.
-      int child_fd = fcntl(fd, F_DUPFD, 3);
-      r.pid = launch(o, r.seed, child_fd);
-      close(child_fd);
-      if (r.pid < 0) {
-        std::fprintf(stderr, "chansan-explore: fork: %s\n", std::strerror(errno));
-        return kExitBroken;
-      }
-      setpgid(r.pid, r.pid);  // also here: whichever runs first
-      r.deadline = now_s() + o.timeout_s;
-      running.push_back(r);
-      next++;
+  signal(SIGPIPE, SIG_IGN);
+  Exploration x(o);
+  const char* mode = "exec per run";
+  bool use_servers = !std::getenv("CHANSAN_EXPLORE_NO_FORK_SERVER");
+  if (use_servers) {
+    std::vector<Server> servers(static_cast<std::size_t>(o.jobs));
+    for (Server& s : servers)
+      if (!start_server(o, s)) use_servers = false;
+    if (use_servers) {
+      mode = "fork server";
+      if (!explore_with_servers(o, x, servers)) mode = "fork server, then exec per run";
     }
-    if (running.empty()) break;
-
-    // Wait for a child, or the earliest deadline.
-    double earliest = running.front().deadline;
-    for (const Run& r : running) earliest = std::min(earliest, r.deadline);
-    double wait = std::max(0.0, earliest - now_s());
-    timespec ts{static_cast<time_t>(wait), static_cast<long>((wait - static_cast<double>(static_cast<time_t>(wait))) * 1e9)};
-    sigtimedwait(&chld, nullptr, &ts);
-
-    double t = now_s();
-    for (Run& r : running)
-      if (!r.timed_out && !r.killed && t >= r.deadline) {
-        r.timed_out = true;
-        kill_run(r);
-      }
-
-    for (;;) {
-      int status = 0;
-      pid_t pid = waitpid(-1, &status, WNOHANG);
-      if (pid <= 0) break;
-      auto it = std::find_if(running.begin(), running.end(), [&](const Run& r) { return r.pid == pid; });
-      if (it == running.end()) continue;
-      Run r = *it;
-      running.erase(it);
-      kill(-r.pid, SIGKILL);  // whatever the run left behind in its group
-      std::string out = read_all(r.out_fd);
-      close(r.out_fd);
-      if (r.killed) continue;
-      done++;
-      std::string key;
-      std::string kind = classify(r, status, out, key);
-      if (kind.empty()) continue;
-      if (o.keep_going) {
-        auto [pos, fresh] = by_key.emplace(key, findings.size());
-        if (fresh) {
-          findings.push_back({r.seed, done, kind, key, out, 1});
-        } else {
-          Finding& f = findings[pos->second];
-          f.count++;
-          if (r.seed < f.seed) {  // report each finding at its lowest seed
-            f.seed = r.seed;
-            f.output = out;
-          }
-        }
-        continue;
-      }
-      if (r.index < first_failure_index) {
-        first_failure_index = r.index;
-        first = {r.seed, done, kind, key, out, 1};
-        have_failure = true;
-        // Later seeds cannot be the lowest failure any more.
-        for (Run& other : running)
-          if (other.index > r.index && !other.killed) {
-            other.killed = true;
-            kill_run(other);
-          }
-      }
-    }
+    for (Server& s : servers) stop_server(s);
   }
-
-  double elapsed = std::max(now_s() - start, 1e-9);
-  double rate = static_cast<double>(done) / elapsed;
-  std::string prog;
-  for (const auto& a : o.argv) prog += " " + shell_quote(a);
-
-  auto print_finding = [&](const Finding& f) {
-    std::fwrite(f.output.data(), 1, f.output.size(), stdout);
-    if (!f.output.empty() && f.output.back() != '\n') std::fputc('\n', stdout);
-    std::printf("chansan-explore: %s at seed %llu after %llu runs\n", f.kind.c_str(),
-                static_cast<unsigned long long>(f.seed), static_cast<unsigned long long>(f.runs_done));
-    std::printf("replay: CSP_SCHEDULE=%s%s\n", schedule_of(o, f.seed).c_str(), prog.c_str());
-  };
-
-  if (o.keep_going && !findings.empty()) {
-    std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) { return a.seed < b.seed; });
-    for (const Finding& f : findings) print_finding(f);
-    uint64_t failed = 0;
-    for (const Finding& f : findings) failed += f.count;
-    std::printf("chansan-explore: %zu distinct finding(s) in %llu of %llu runs (%.0f runs/s)\n", findings.size(),
-                static_cast<unsigned long long>(failed), static_cast<unsigned long long>(done), rate);
-    std::fflush(stdout);
-    return kExitFound;
-  }
-  if (have_failure) {
-    print_finding(first);
-    std::printf("chansan-explore: %llu runs in %.2f s (%.0f runs/s)\n", static_cast<unsigned long long>(done),
-                elapsed, rate);
-    std::fflush(stdout);
-    return kExitFound;
-  }
-  std::printf("chansan-explore: all %llu runs passed (%s, seeds from %llu%s) in %.2f s: %.0f runs/s\n",
-              static_cast<unsigned long long>(done), o.strategy.c_str(), static_cast<unsigned long long>(o.seed),
-              o.shard_count > 1 ? (", shard " + std::to_string(o.shard_index) + "/" + std::to_string(o.shard_count)).c_str()
-                                : "",
-              elapsed, rate);
-  return 0;
+  explore_with_exec(o, x);
+  return x.report(mode);
 }

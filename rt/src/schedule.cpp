@@ -27,6 +27,10 @@
 #include "timer.hpp"
 #include "wf.hpp"
 
+namespace csp::rt {
+bool fork_server_linked();
+}
+
 namespace csp::rt::schedule {
 
 bool g_enabled = false;
@@ -90,6 +94,7 @@ void plan_pct(State& s) {
 }  // namespace
 
 void init() {
+  (void)fork_server_linked();  // a program chansan-explore may serve runs from
   const char* v = std::getenv("CSP_SCHEDULE");
   if (!v || !*v) return;
   const char* colon = std::strchr(v, ':');

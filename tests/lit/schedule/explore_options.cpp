@@ -16,6 +16,15 @@
 // RUN: FileCheck %s --check-prefix=KEEP < %t.kg
 // RUN: %explore --runs 40 --strategy random -- %t > %t.first 2>&1; test $? = 66
 // RUN: FileCheck %s --check-prefix=FIRST < %t.first
+// The same answer with one exec per run as with the program's fork server,
+// and a program without the csp runtime is run with one exec per seed.
+// RUN: env CHANSAN_EXPLORE_NO_FORK_SERVER=1 %explore --runs 40 --strategy random -- %t > %t.exec 2>&1; test $? = 66
+// RUN: grep '^chansan-explore: .* at seed' %t.first > %t.first.line
+// RUN: grep '^chansan-explore: .* at seed' %t.exec > %t.exec.line
+// RUN: cmp %t.first.line %t.exec.line
+// RUN: grep -q '(fork server)' %t.first
+// RUN: grep -q '(exec per run)' %t.exec
+// RUN: %explore --runs 5 -- /bin/true | FileCheck %s --check-prefix=NOCSP
 // USAGE: usage: chansan-explore
 // NOPROG: cannot run "{{.*}}does-not-exist": no such executable
 // SHARD1: all 5 runs passed (pct, seeds from 1, shard 1/2)
@@ -26,6 +35,7 @@
 // FIRST: chansan-explore: {{exit status 3|panic}} at seed {{[0-9]+}} after {{[0-9]+}} runs
 // FIRST-NEXT: replay: CSP_SCHEDULE=random:{{[0-9]+}} {{.*}}explore_options.cpp.tmp
 // FIRST: runs/s
+// NOCSP: all 5 runs passed {{.*}}(exec per run)
 #include <csp/csp.hpp>
 #include <cstdio>
 #include <cstring>
