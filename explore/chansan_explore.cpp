@@ -199,7 +199,7 @@ struct Run {
 
 struct Finding {
   uint64_t seed;
-  uint64_t runs_done;  // when it was found
+  uint64_t runs_done;  // runs of this shard up to and including its seed
   std::string kind;    // "data race", "panic", "timeout", "exit status 3", ...
   std::string key;     // what makes two findings the same
   std::string output;
@@ -430,12 +430,13 @@ class Exploration {
     if (o_.keep_going) {
       auto [pos, fresh] = by_key_.emplace(key, findings_.size());
       if (fresh) {
-        findings_.push_back({r.seed, done_, kind, key, out, 1});
+        findings_.push_back({r.seed, r.index + 1, kind, key, out, 1});
       } else {
         Finding& f = findings_[pos->second];
         f.count++;
         if (r.seed < f.seed) {  // report each finding at its lowest seed
           f.seed = r.seed;
+          f.runs_done = r.index + 1;
           f.output = out;
         }
       }
@@ -443,7 +444,7 @@ class Exploration {
     }
     if (r.index >= first_index_) return false;
     first_index_ = r.index;
-    first_ = {r.seed, done_, kind, key, out, 1};
+    first_ = {r.seed, r.index + 1, kind, key, out, 1};
     have_failure_ = true;
     return true;
   }
