@@ -22,8 +22,8 @@
 // RUN: grep '^chansan-explore: .* at seed' %t.first > %t.first.line
 // RUN: grep '^chansan-explore: .* at seed' %t.exec > %t.exec.line
 // RUN: cmp %t.first.line %t.exec.line
-// RUN: grep -q '(fork server)' %t.first
-// RUN: grep -q '(exec per run)' %t.exec
+// RUN: grep -q 'fork server)' %t.first
+// RUN: grep -q 'exec per run)' %t.exec
 // RUN: %explore --runs 5 -- /bin/true | FileCheck %s --check-prefix=NOCSP
 // USAGE: usage: chansan-explore
 // NOPROG: cannot run "{{.*}}does-not-exist": no such executable
