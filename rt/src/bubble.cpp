@@ -258,8 +258,10 @@ CSP_NO_TSA void bubble_join(bubble_state* s) {
   b->lock.lock();
   BubbleState st = b->state;
   b->lock.unlock();
+  // Edge: what the bubble's goroutines did before they exited (or blocked
+  // for good), before run() returns or panics.
+  hb::acquire(g, b);
   if (st == BubbleState::deadlocked) throw csp::panic(describe_deadlock(b));
-  hb::acquire(g, b);  // edge: every goroutine of the bubble exited before this return
   release(b);
 }
 

@@ -12,8 +12,11 @@
 // every initial one. A bug of depth d then shows with probability at least
 // 1/(n k^(d-1)) per run for n goroutines and k steps. A process does not
 // know its k before it ends, and a replay must need nothing but the seed,
-// so k is drawn from the seed too, log-uniformly from 2^5 to 2^16 steps:
-// every run scale gets its share of seeds.
+// so k is drawn from the seed too, log-uniformly from 2^2 to 2^11 steps:
+// every run scale gets its share of seeds. A step is a decision where more
+// than one goroutine could run (the others cannot place a change point
+// anywhere that matters), which keeps k small for tests of a few
+// goroutines.
 #include "schedule.hpp"
 
 #include <algorithm>
@@ -86,7 +89,7 @@ bool parse_u64(const char* s, const char* end, uint64_t& out) {
 
 void plan_pct(State& s) {
   // The horizon k, then d-1 change points in [1, k].
-  uint64_t k = uint64_t{1} << (5 + below(12));
+  uint64_t k = uint64_t{1} << (2 + below(10));
   for (int i = 0; i + 1 < s.depth; i++) s.change_points.push_back(1 + below(k));
   std::sort(s.change_points.begin(), s.change_points.end());
 }
@@ -172,17 +175,21 @@ bool has_runnable() {
 
 G* pick(G* running, bool running_can_run) {
   State& s = *g_state;
-  s.steps++;
-  if (s.strategy == Strategy::pct) {
-    // Change points due now lower the priority of the goroutine at hand.
-    while (s.next_change < s.change_points.size() && s.change_points[s.next_change] <= s.steps) {
-      s.next_change++;
-      if (running) running->sched_prio = s.next_change;
-    }
-  }
   SpinGuard l(s.lock);
   std::size_t n = s.runnable.size();
   if (n == 0) return running_can_run ? running : nullptr;
+  // A step is a decision with a choice: PCT's k counts only these, so a
+  // change point never falls where nothing else could have run.
+  if (n + (running_can_run ? 1 : 0) >= 2) {
+    s.steps++;
+    if (s.strategy == Strategy::pct) {
+      // Change points due now lower the priority of the goroutine at hand.
+      while (s.next_change < s.change_points.size() && s.change_points[s.next_change] <= s.steps) {
+        s.next_change++;
+        if (running) running->sched_prio = s.next_change;
+      }
+    }
+  }
   constexpr std::size_t kNone = ~std::size_t{0};
   std::size_t chosen = running_can_run ? n : kNone;  // n: `running`
   if (s.strategy == Strategy::random) {
