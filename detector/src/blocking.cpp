@@ -478,7 +478,8 @@ void check_lock_cycles(const Snapshot& snap) {
 // The stuck-goroutine search on a quiescent snapshot; `except` is the
 // calling goroutine (0: none), `main_returned` makes main an agent without
 // a stack. Returns false if the snapshot did not hold still.
-bool stuck_goroutines(Snapshot& snap, uint64_t except, bool main_returned, std::vector<std::size_t>& stuck) {
+bool stuck_goroutines(Snapshot& snap, uint64_t except, bool main_returned, std::vector<std::size_t>& stuck,
+                      bool held_still = false) {
   for (GSnap& g : snap.gs) {
     if (main_returned && g.id == 1) {
       g.waiting = false;  // runs static destructors: may touch globals
@@ -491,6 +492,7 @@ bool stuck_goroutines(Snapshot& snap, uint64_t except, bool main_returned, std::
     InternalScope in;
     stuck = find_stuck(snap, mem);
   }
+  if (held_still) return true;
   static Snapshot& again = *new Snapshot;  // analysis_mu; reused: no allocation per goroutine
   if (!take_snapshot(again)) return false;
   return unchanged(snap, again, except);
@@ -700,6 +702,16 @@ void main_returned() {
   std::vector<std::size_t> stuck;
   bool ok = false;
   long waited_us = 0;
+  if (seeded_schedule()) {
+    // One worker, and main is on it: nothing else runs while main is
+    // here, so this snapshot holds still. Goroutines that could still run
+    // are not run (Go ends the program when main returns; they may use
+    // main's dead locals) and count as agents that could wake others.
+    InternalScope in;
+    std::lock_guard<InternalMutex> l(analysis_mu);
+    if (!take_snapshot(snap)) return;
+    ok = stuck_goroutines(snap, 1, true, stuck, /*held_still=*/true);
+  }
   for (long step_us = 0; !ok && waited_us < 1000 * 1000; step_us = std::min(std::max(step_us * 2, 1000L), 10000L)) {
     if (step_us) pause_ns(step_us * 1000);  // up to 1 s in all, as goleak waits
     waited_us += step_us;

@@ -335,6 +335,8 @@ std::string render_json(const LockOrderReport& r) {
   return o + "}\n";
 }
 
+bool seeded_schedule() { return g_replay_line != nullptr; }
+
 namespace hooks {
 void set_replay_line(const char* line) { g_replay_line = line; }
 }  // namespace hooks

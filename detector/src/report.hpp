@@ -137,4 +137,8 @@ void trim_plumbing(std::vector<Frame>& stack, bool keep_innermost = true);
 std::string render_text(const RaceReport& r);
 std::string render_json(const RaceReport& r);
 
+// Under a seeded schedule (CSP_SCHEDULE): one worker runs every goroutine,
+// so while the caller runs, nothing else of the program does.
+bool seeded_schedule();
+
 }  // namespace chansan
