@@ -690,6 +690,21 @@ void runtime_thread() {
   user_thread_exited();  // not one of the program's threads after all
 }
 
+void bubble_deadlocked(const uint64_t* ids, std::size_t n) {
+  if (!initialized.load(std::memory_order_acquire) || !ctx->options.detect_deadlocks) return;
+  InternalScope in;
+  std::lock_guard<InternalMutex> l(analysis_mu);
+  Snapshot snap;
+  if (!take_snapshot(snap)) return;
+  std::vector<std::size_t> idx;
+  for (std::size_t i = 0; i < snap.gs.size(); i++)
+    if (std::find(ids, ids + n, snap.gs[i].id) != ids + n) idx.push_back(i);
+  report_deadlock(snap, idx,
+                  "All goroutines of a synctest bubble are durably blocked and no timer of the bubble is "
+                  "pending: none can ever proceed.",
+                  {});
+}
+
 void main_returned() {
   if (!initialized.load(std::memory_order_acquire)) return;
   g_main_returned.store(true, std::memory_order_release);

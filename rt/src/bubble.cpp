@@ -136,6 +136,12 @@ std::string describe_deadlock(Bubble* b) {
           c->out.push_back({g->id, g->wait_reason, g->wait_pc});
       },
       &c);
+  {
+    uint64_t ids[64];
+    std::size_t n = 0;
+    for (const Blocked& g : c.out) ids[n++] = g.id;
+    wf::bubble_deadlocked(ids, n);  // with the detector: a `deadlock` report
+  }
   std::string text = "deadlock: all goroutines in bubble are blocked";
   for (auto it = c.out.rbegin(); it != c.out.rend(); ++it) {
     text += "\n\ngoroutine " + std::to_string(it->id) + " [" + wait_reason_string(it->reason) +

@@ -15,6 +15,9 @@
 // Plain and TSan builds compile the seam to nothing.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+
 #include "g.hpp"
 
 namespace csp::rt::wf {
@@ -31,6 +34,7 @@ void runtime_owned_begin();
 void runtime_owned_end();
 void runtime_thread();
 void main_returned();
+void bubble_deadlocked(const uint64_t* ids, std::size_t n);
 #else
 inline void lock_acquired(G*, const void*, LockMode, const void*) {}
 inline void lock_released(G*, const void*, LockMode) {}
@@ -38,6 +42,7 @@ inline void runtime_owned_begin() {}
 inline void runtime_owned_end() {}
 inline void runtime_thread() {}
 inline void main_returned() {}
+inline void bubble_deadlocked(const uint64_t*, std::size_t) {}
 #endif
 
 // Allocations made inside are the runtime's own records: the detector

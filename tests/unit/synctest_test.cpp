@@ -128,6 +128,10 @@ TEST_CASE("run returns only after every goroutine started in the bubble has exit
   REQUIRE(exited == 2);
 }
 
+// Under the detector the same deadlock is also a `deadlock` report, which
+// the listener of csp_unit_tests_chansan would count against the test case:
+// tests/lit/schedule/bubble_deadlock.cpp checks that build.
+#ifndef CSP_UNIT_UNDER_CHANSAN
 TEST_CASE("a bubble whose goroutines are all durably blocked with no timer panics with deadlock", "[synctest]") {
   std::string what;
   // From outside the bubble: nothing inside can ever send on them.
@@ -146,6 +150,7 @@ TEST_CASE("a bubble whose goroutines are all durably blocked with no timer panic
   never.close();
   c.close();
 }
+#endif
 
 TEST_CASE("run inside a bubble and wait outside one panic", "[synctest]") {
   REQUIRE_THROWS_WITH(csp::synctest::wait(), "synctest.Wait called from outside a synctest bubble");

@@ -109,6 +109,9 @@ void set_replay_line(const char* line);
 // instrumented code, a scheduling point where the schedule may switch
 // goroutines (api.md §4.2). Null in a free run.
 void set_schedule_point(void (*point)());
+// A synctest bubble whose goroutines (ids) are all durably blocked with no
+// timer pending (api.md §4.1): reported as a `deadlock` before run() panics.
+void bubble_deadlocked(const uint64_t* ids, std::size_t n);
 
 // `mode`: 0 exclusive (mutex, rwmutex writer), 1 shared (rwmutex reader),
 // 2 once (the goroutine running a once's function). Called when g owns the
