@@ -239,6 +239,7 @@ void runtime_owned_end() { ch::runtime_owned_end(); }
 void runtime_thread() { ch::runtime_thread(); }
 void main_returned() { ch::main_returned(); }
 void bubble_deadlocked(const uint64_t* ids, std::size_t n) { ch::bubble_deadlocked(ids, n); }
+void schedule_idle() { ch::schedule_idle(); }
 }  // namespace wf
 
 namespace fiber_hooks {

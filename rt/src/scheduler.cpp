@@ -368,6 +368,7 @@ G* find_runnable_scheduled(Worker* w) {
   for (;;) {
     if (g_sched->exiting.load(std::memory_order_relaxed)) stop_at_exit();
     if (G* g = find_local(w)) return g;
+    wf::schedule_idle();  // the detector's deadlock checks, at the same points each replay
     if (virtual_clock_advance(schedule::clock())) continue;
     sleep_until_woken(w);
   }

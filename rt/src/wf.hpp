@@ -35,6 +35,7 @@ void runtime_owned_end();
 void runtime_thread();
 void main_returned();
 void bubble_deadlocked(const uint64_t* ids, std::size_t n);
+void schedule_idle();
 #else
 inline void lock_acquired(G*, const void*, LockMode, const void*) {}
 inline void lock_released(G*, const void*, LockMode) {}
@@ -43,6 +44,7 @@ inline void runtime_owned_end() {}
 inline void runtime_thread() {}
 inline void main_returned() {}
 inline void bubble_deadlocked(const uint64_t*, std::size_t) {}
+inline void schedule_idle() {}
 #endif
 
 // Allocations made inside are the runtime's own records: the detector

@@ -112,6 +112,10 @@ void set_schedule_point(void (*point)());
 // A synctest bubble whose goroutines (ids) are all durably blocked with no
 // timer pending (api.md §4.1): reported as a `deadlock` before run() panics.
 void bubble_deadlocked(const uint64_t* ids, std::size_t n);
+// Under a seeded schedule: nothing is runnable (the one worker is about to
+// move virtual time or wait). The deadlock checks run here, not on the
+// watchdog's timer, so every replay checks at the same points.
+void schedule_idle();
 
 // `mode`: 0 exclusive (mutex, rwmutex writer), 1 shared (rwmutex reader),
 // 2 once (the goroutine running a once's function). Called when g owns the
