@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "chan_internal.hpp"
 #include "csp/detail/core.hpp"
 #include "csp/panic.hpp"
 #include "csp/synctest.hpp"
@@ -191,9 +192,19 @@ void bubble_on_exit(G* g) {
   w.run();
 }
 
+// A channel operation or select blocks durably only on the bubble's own
+// channels: one made outside may be sent on from outside.
+static bool on_own_channels(const G* g, WaitReason reason) {
+  if (reason != WaitReason::chan_send && reason != WaitReason::chan_recv && reason != WaitReason::select)
+    return true;
+  for (uint32_t i = 0; i < g->wait_nobjs; i++)
+    if (static_cast<const detail::chan_core*>(g->wait_objs[i])->bubble != g->bubble) return false;
+  return true;
+}
+
 void bubble_on_park(G* g, WaitReason reason) {
   Bubble* b = g->bubble;
-  if (!b || !durable(reason) || reason == WaitReason::synctest_wait) return;
+  if (!b || !durable(reason) || reason == WaitReason::synctest_wait || !on_own_channels(g, reason)) return;
   hb::release(g, b);  // edge: what it did before a synctest::wait that sees it blocked returns
   Wakes w;
   {

@@ -134,6 +134,7 @@ void observe_close(chan_core* c, G* self) {
 chan_core* chan_new(std::size_t cap, const elem_ops* ops) {
   rt::runtime_init();
   auto* c = new chan_core;
+  c->bubble = rt::current_g()->bubble;
   c->cap = cap;
   c->ops = ops;
   if (cap > 0) c->buf = ops->new_buffer(cap);

@@ -59,6 +59,9 @@ struct chan_core {
   void* buf CSP_PT_GUARDED_BY(lock) = nullptr;  // cap elements
   bool closed CSP_GUARDED_BY(lock) = false;
   const elem_ops* ops = nullptr;
+  // The synctest bubble it was made in, if any: only a bubble's own
+  // channels block its goroutines durably (api.md §4.1, as in Go).
+  const rt::Bubble* bubble = nullptr;
   WaitQueue recvq CSP_GUARDED_BY(lock);
   WaitQueue sendq CSP_GUARDED_BY(lock);
 

@@ -134,10 +134,9 @@ TEST_CASE("run returns only after every goroutine started in the bubble has exit
 #ifndef CSP_UNIT_UNDER_CHANSAN
 TEST_CASE("a bubble whose goroutines are all durably blocked with no timer panics with deadlock", "[synctest]") {
   std::string what;
-  // From outside the bubble: nothing inside can ever send on them.
-  auto never = csp::make_chan<int>(), c = csp::make_chan<int>();
   try {
-    csp::synctest::run([never, c] {
+    csp::synctest::run([] {
+      auto c = csp::make_chan<int>(), never = csp::make_chan<int>();
       csp::go([c] { c.recv(); });
       never.recv();
     });
@@ -146,11 +145,24 @@ TEST_CASE("a bubble whose goroutines are all durably blocked with no timer panic
   }
   REQUIRE(what.rfind("deadlock: all goroutines in bubble are blocked", 0) == 0);
   REQUIRE(what.find("[chan receive, durably blocked]") != std::string::npos);
-  // The bubble's goroutines stay blocked (as in Go); let them go.
-  never.close();
-  c.close();
+  // The bubble's goroutines stay blocked for good, as in Go.
 }
 #endif
+
+TEST_CASE("a goroutine blocked on a channel made outside its bubble is not durably blocked", "[synctest]") {
+  // Something outside may still send: no deadlock, and time does not move
+  // past the bubble's timer while the goroutine waits for it.
+  auto outside = csp::make_chan<int>();
+  csp::go([outside] { outside.send(42); });
+  int got = 0;
+  csp::synctest::run([&, outside] {
+    auto t0 = csp::now();
+    got = outside.recv();
+    REQUIRE(csp::now() == t0);
+  });
+  REQUIRE(got == 42);
+}
+
 
 TEST_CASE("run inside a bubble and wait outside one panic", "[synctest]") {
   REQUIRE_THROWS_WITH(csp::synctest::wait(), "synctest.Wait called from outside a synctest bubble");
