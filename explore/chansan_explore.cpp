@@ -354,6 +354,8 @@ bool start_server(const Options& o, Server& s) {
     std::string env = "CSP_EXPLORE_SERVER=" + std::to_string(fd);
     putenv(const_cast<char*>(env.c_str()));
     unsetenv("CSP_SCHEDULE");
+    // Resolve every symbol once in the server, not lazily in each child.
+    setenv("LD_BIND_NOW", "1", 0);
     int null = open("/dev/null", O_RDWR);
     dup2(null, 0);
     dup2(null, 1);

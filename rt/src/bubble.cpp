@@ -74,7 +74,11 @@ void settle_locked(Bubble* b, Wakes& w) CSP_REQUIRES(b->lock) {
 
 void release(Bubble* b) {
   if (b->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  // The bubble's goroutines released b as they exited: their timers are
+  // freed after their last use.
+  hb::acquire(current_g(), b);
   virtual_clock_unregister(&b->clock);
+  virtual_clock_clear(&b->clock);  // timers nobody waited for (an unread after())
   delete b;
 }
 

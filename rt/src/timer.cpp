@@ -232,6 +232,20 @@ bool virtual_clock_idle(VirtualClock* c) {
   return c->timers.heap.empty();
 }
 
+void virtual_clock_clear(VirtualClock* c) {
+  TimerHeap& ts = c->timers;
+  std::vector<TimerEntry*> dropped;
+  {
+    SpinGuard l(ts.lock);
+    dropped.swap(ts.heap);
+    for (TimerEntry* t : dropped) {
+      t->heap_index = -1;
+      t->seq++;
+    }
+  }
+  for (TimerEntry* t : dropped) timer_unref(t);  // the heap's references
+}
+
 bool virtual_clock_advance(VirtualClock* c) {
   TimerHeap& ts = c->timers;
   Due due;

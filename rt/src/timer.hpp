@@ -64,6 +64,9 @@ void virtual_clock_unregister(VirtualClock* c);
 // first. False if no timer is armed on c (time stays).
 bool virtual_clock_advance(VirtualClock* c);
 bool virtual_clock_idle(VirtualClock* c);  // no timer armed
+// Disarms every timer of c without firing it (a bubble that ended: its
+// timers can never be observed).
+void virtual_clock_clear(VirtualClock* c);
 
 // The clock of the running goroutine: its bubble's, the seeded schedule's,
 // or null (real time).
