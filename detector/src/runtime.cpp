@@ -122,7 +122,18 @@ void load_suppressions() {
 __attribute__((constructor(101))) void init() {
   if (initialized.load()) return;
   InternalScope in;
-  ctx = new Context();
+  // Default-initialized, not value-initialized: every member that needs a
+  // value has an initializer, and zeroing the whole object touched ~130
+  // fresh pages at every start (bench/RESULTS.md, "Deterministic testing").
+  ctx = new Context;
+  {
+    // The slots' journals (~256 KB) in reserved zero pages, touched only
+    // by the slots that are used.
+    void* j = mmap(nullptr, sizeof(Slot::Owner) * Slot::kJournal * kSlots, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (j == MAP_FAILED) die("cannot reserve the slots' journals");
+    for (int i = 0; i < kSlots; i++) ctx->slots[i].journal = static_cast<Slot::Owner*>(j) + i * Slot::kJournal;
+  }
   g_shadow_top = ctx->shadow.top();
   if (fences_announced.load(std::memory_order_relaxed)) ctx->fences_used.store(true, std::memory_order_relaxed);
   const char* spec = std::getenv("CHANSAN_OPTIONS");

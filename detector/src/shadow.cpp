@@ -40,7 +40,8 @@ void zero(char* p, std::size_t n) {
 
 ShadowMap::ShadowMap()
     : top_(static_cast<std::atomic<std::atomic<uint64_t>*>*>(
-          reserve(kTopEntries * sizeof(std::atomic<uint64_t>*)))) {}
+          reserve(kTopEntries * sizeof(std::atomic<uint64_t>*)))),
+      mapped_(static_cast<std::atomic<uint32_t>*>(reserve(kMaxRegions * sizeof(std::atomic<uint32_t>)))) {}
 
 ShadowMap::~ShadowMap() {
   std::size_t n = regions_.load() < kMaxRegions ? regions_.load() : kMaxRegions;
@@ -48,6 +49,7 @@ ShadowMap::~ShadowMap() {
     munmap(top_[mapped_[i].load(std::memory_order_relaxed)].load(std::memory_order_relaxed),
            kRegionShadowBytes);
   munmap(top_, kTopEntries * sizeof(std::atomic<uint64_t>*));
+  munmap(mapped_, kMaxRegions * sizeof(std::atomic<uint32_t>));
 }
 
 std::atomic<uint64_t>* ShadowMap::map_region(uintptr_t index) {

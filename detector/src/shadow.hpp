@@ -124,8 +124,10 @@ class ShadowMap {
   std::atomic<std::size_t> regions_{0};
   // Indices in top_ of mapped regions, for the destructor (no allocation:
   // the slow path runs inside the detector's malloc interceptor).
+  // Reserved, not part of the object: zero pages cost nothing until used
+  // (the object is built at every process start).
   static constexpr std::size_t kMaxRegions = 1 << 16;
-  std::atomic<uint32_t> mapped_[kMaxRegions];
+  std::atomic<uint32_t>* mapped_;
 };
 
 }  // namespace chansan

@@ -107,7 +107,7 @@ struct alignas(64) Slot {
     uint32_t create_stack;
     uint64_t goid;
   };
-  Owner journal[kJournal];
+  Owner* journal = nullptr;  // kJournal entries, in zero pages reserved at start-up
   std::atomic<uint32_t> journal_n{0};
   bool owner_at(Epoch e, uint64_t& goid, uint32_t& create_stack) const;
 };
