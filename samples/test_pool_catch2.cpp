@@ -3,9 +3,10 @@
 //   build/bin/chansan-explore -- build/bin/test_pool_catch2 "results arrive once per job"
 //   build/bin/chansan-explore -- build/bin/test_pool_catch2 "the first error cancels the rest"
 //
-// The first passes every schedule; the second leaks a worker under some
-// schedules (it sends its result after the collector stopped listening),
-// which chansan's Catch2 listener reports as a goroutine leak of that test.
+// The first passes every schedule; under some schedules the second leaves
+// workers blocked for good (they send after the collector stopped
+// listening): every goroutine of the test's bubble is blocked with no timer
+// pending, a `deadlock` report, and synctest::run panics, failing the test.
 // Time inside the tests is virtual (csp::synctest::run): the timeouts cost
 // no real time and give the same answer every run.
 #define CATCH_CONFIG_MAIN
