@@ -272,24 +272,30 @@ std::string classify(const Run& r, int status, const std::string& out, std::stri
   return kind;
 }
 
-pid_t launch(const Options& o, uint64_t seed, int out_fd) {
-  std::string schedule = "CSP_SCHEDULE=" + schedule_of(o, seed);
+// In a forked child: runs PROG ARGS with the signal mask the explorer had
+// before it blocked SIGCHLD.
+[[noreturn]] void exec_program(const Options& o) {
   std::vector<char*> args;
   for (const auto& a : o.argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  execvp(args[0], args.data());
+  std::fprintf(stderr, "chansan-explore: cannot run %s: %s\n", args[0], std::strerror(errno));
+  _exit(127);
+}
+
+pid_t launch(const Options& o, uint64_t seed, int out_fd) {
+  std::string schedule = "CSP_SCHEDULE=" + schedule_of(o, seed);
   pid_t pid = fork();
   if (pid != 0) return pid;
   setpgid(0, 0);
   dup2(out_fd, 1);
   dup2(out_fd, 2);
   close(out_fd);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
   putenv(const_cast<char*>(schedule.c_str()));
-  execvp(args[0], args.data());
-  std::fprintf(stderr, "chansan-explore: cannot run %s: %s\n", args[0], std::strerror(errno));
-  _exit(127);
+  exec_program(o);
 }
 
 void kill_run(Run& r) {
@@ -360,14 +366,7 @@ bool start_server(const Options& o, Server& s) {
     dup2(null, 0);
     dup2(null, 1);
     dup2(null, 2);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    std::vector<char*> args;
-    for (const auto& a : o.argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
+    exec_program(o);
   }
   close(sv[1]);
   if (pid < 0) {
@@ -551,8 +550,7 @@ bool explore_with_servers(const Options& o, Exploration& x, std::vector<Server>&
       if (!run.active) continue;
       if (!run.timed_out && !run.killed && t >= run.deadline && run.pid > 0) {
         run.timed_out = true;
-        kill(-run.pid, SIGKILL);
-        kill(run.pid, SIGKILL);
+        kill_run(run);
       }
       if (!wait_readable(s.sock, 0)) continue;
       int32_t kind, value;
@@ -563,7 +561,7 @@ bool explore_with_servers(const Options& o, Exploration& x, std::vector<Server>&
         for (Server& other : servers)
           if (other.run.active) {
             other.run.active = false;
-            if (other.run.pid > 0) kill(-other.run.pid, SIGKILL);
+            if (other.run.pid > 0) kill_run(other.run);
             close(other.run.out_fd);
             if (!other.run.killed) x.give_back(other.run);
           }
@@ -575,7 +573,7 @@ bool explore_with_servers(const Options& o, Exploration& x, std::vector<Server>&
           std::fprintf(stderr, "chansan-explore: the fork server could not fork: %s\n", std::strerror(-value));
           std::exit(kExitBroken);
         }
-        if (run.killed) kill(-run.pid, SIGKILL);
+        if (run.killed) kill_run(run);
         continue;
       }
       // kind 2: ended.
@@ -587,7 +585,7 @@ bool explore_with_servers(const Options& o, Exploration& x, std::vector<Server>&
         for (Server& other : servers)
           if (other.run.active && other.run.index > x.first_index() && !other.run.killed) {
             other.run.killed = true;
-            if (other.run.pid > 0) kill(-other.run.pid, SIGKILL);
+            if (other.run.pid > 0) kill_run(other.run);
           }
       }
     }

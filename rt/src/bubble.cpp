@@ -126,9 +126,9 @@ struct Blocked {
   const void* pc;
 };
 
-// The deadlock panic's text, as Go's: what each goroutine of the bubble
-// waits on, and where.
-std::string describe_deadlock(Bubble* b) {
+// The goroutines of a deadlocked bubble (at most 64: they never run again,
+// so their records hold still).
+std::vector<Blocked> blocked_goroutines(Bubble* b) {
   struct Collect {
     Bubble* b;
     std::vector<Blocked> out;
@@ -141,14 +141,14 @@ std::string describe_deadlock(Bubble* b) {
           c->out.push_back({g->id, g->wait_reason, g->wait_pc});
       },
       &c);
-  {
-    uint64_t ids[64];
-    std::size_t n = 0;
-    for (const Blocked& g : c.out) ids[n++] = g.id;
-    wf::bubble_deadlocked(ids, n);  // with the detector: a `deadlock` report
-  }
+  return c.out;
+}
+
+// The deadlock panic's text, as Go's: what each goroutine of the bubble
+// waits on, and where.
+std::string deadlock_text(const std::vector<Blocked>& blocked) {
   std::string text = "deadlock: all goroutines in bubble are blocked";
-  for (auto it = c.out.rbegin(); it != c.out.rend(); ++it) {
+  for (auto it = blocked.rbegin(); it != blocked.rend(); ++it) {
     text += "\n\ngoroutine " + std::to_string(it->id) + " [" + wait_reason_string(it->reason) +
             ", durably blocked]:";
     if (!it->pc) continue;
@@ -282,7 +282,13 @@ CSP_NO_TSA void bubble_join(bubble_state* s) {
   // Edge: what the bubble's goroutines did before they exited (or blocked
   // for good), before run() returns or panics.
   hb::acquire(g, b);
-  if (st == BubbleState::deadlocked) throw csp::panic(describe_deadlock(b));
+  if (st == BubbleState::deadlocked) {
+    std::vector<Blocked> blocked = blocked_goroutines(b);
+    std::vector<uint64_t> ids;
+    for (const Blocked& x : blocked) ids.push_back(x.id);
+    wf::bubble_deadlocked(ids.data(), ids.size());  // with the detector: a `deadlock` report
+    throw csp::panic(deadlock_text(blocked));
+  }
   release(b);
 }
 

@@ -168,11 +168,6 @@ void push(G* g) {
   s.runnable.push_back(g);
 }
 
-bool has_runnable() {
-  SpinGuard l(g_state->lock);
-  return !g_state->runnable.empty();
-}
-
 G* pick(G* running, bool running_can_run) {
   State& s = *g_state;
   SpinGuard l(s.lock);

@@ -56,6 +56,5 @@ void push(G* g);       // g became runnable
 // the G to run (possibly `running`), taken out of the set, or null if
 // there is none.
 G* pick(G* running, bool running_can_run);
-bool has_runnable();
 
 }  // namespace csp::rt::schedule

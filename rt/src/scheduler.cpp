@@ -746,13 +746,8 @@ __attribute__((noinline)) void spawn_commit(spawn_slot* slot, void (*run)(void*)
   if (schedule::enabled()) {
     // `go` is a scheduling point: the child or anyone else may run first.
     schedule::on_new_g(g);
-    g->status.store(GStatus::runnable, std::memory_order_relaxed);
-    schedule::push(g);
-    if (!w) {
-      wake_worker(g_sched->workers[0], kWakePlain);
-    } else if (parent != &w->g0) {
-      schedule::point_slow();
-    }
+    ready(g);
+    schedule::point_slow();  // nothing on an OS thread or g0
     return;
   }
   if (w && active(w) && parent != &w->g0) {

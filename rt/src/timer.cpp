@@ -227,11 +227,6 @@ void virtual_clock_unregister(VirtualClock* c) {
   if (c->next) c->next->prev = c->prev;
 }
 
-bool virtual_clock_idle(VirtualClock* c) {
-  SpinGuard l(c->timers.lock);
-  return c->timers.heap.empty();
-}
-
 void virtual_clock_clear(VirtualClock* c) {
   TimerHeap& ts = c->timers;
   std::vector<TimerEntry*> dropped;

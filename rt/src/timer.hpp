@@ -63,7 +63,6 @@ void virtual_clock_unregister(VirtualClock* c);
 // Fires what is due; if nothing is, moves time to the earliest deadline
 // first. False if no timer is armed on c (time stays).
 bool virtual_clock_advance(VirtualClock* c);
-bool virtual_clock_idle(VirtualClock* c);  // no timer armed
 // Disarms every timer of c without firing it (a bubble that ended: its
 // timers can never be observed).
 void virtual_clock_clear(VirtualClock* c);
