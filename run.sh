@@ -10,7 +10,7 @@ for s in build/bin/sample_* build/bin/bug_racy_counter build/bin/bug_channel_dea
   "$s" || echo "(exit code $?)"
 done
 # Deterministic testing (README, "Testing concurrent code"): a shutdown bug
-# free runs almost never show, found by exploring seeded schedules and
+# free runs show only now and then, found by exploring seeded schedules and
 # replayed from the printed line; then a Catch2 test explored per test case.
 echo "=== bug_pool_shutdown: 20 free runs"
 fails=0
