@@ -1,10 +1,13 @@
 // The deadlock, lock-order and leak detector's entry points for the rest of
-// the detector (blocking.cpp; the runtime's side is in runtime_hooks.hpp).
+// the detector (its files: blocking_internal.hpp; the runtime's side is in
+// runtime_hooks.hpp).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
+
+#include "chansan/runtime_hooks.hpp"
 
 namespace chansan {
 
@@ -15,24 +18,20 @@ void blocking_init();  // at start-up, after the options: starts the watchdog
 // it starts (user_thread_started, or user_thread_not_started if the
 // creation failed), then by itself: user_thread_running first thing, and
 // user_thread_exited at its end.
-// A pthread mutex or rwlock (mode 0 exclusive, 1 shared) taken or given
+// A pthread mutex or rwlock (exclusive or shared) taken or given
 // up by the current thread: the held-lock list and the lock-order graph,
 // as for csp's locks. Only the holder unlocks a pthread lock; an rwlock's
 // unlock does not say which mode it ends.
-void pthread_lock_acquired(GState* g, uintptr_t lock, int mode, uintptr_t pc);
+void pthread_lock_acquired(GState* g, uintptr_t lock, hooks::LockMode mode, uintptr_t pc);
 void pthread_lock_released(GState* g, uintptr_t lock);
 
 void user_thread_started();
 void user_thread_not_started();
 void user_thread_running();
 void user_thread_exited();
-struct GState;
 // g is about to be freed: forget what others unlocked for it.
 void goroutine_gone(GState* g);
 // Memory [addr, addr + n) was freed: locks there are new locks from now on.
 void locks_forget(uintptr_t addr, std::size_t n);
-
-// Writes one finished report (race.cpp): counted, subject to halt_on_error.
-void emit_report(const std::string& text);
 
 }  // namespace chansan

@@ -5,11 +5,12 @@
 // Invariants:
 //  - A running goroutine owns one slot. Its clock's entry for that slot is
 //    what it knows of the slot's earlier owners; its own epoch is kept apart
-//    (runtime.hpp, GState), so a new owner never inherits an old one's past.
+//    (state.hpp, GState::epoch), so a new owner never inherits an old one's past.
 //  - Epochs of a slot only grow, across owners: 32 bits do not wrap in any
 //    run this tool is meant for (kEpochLast stops detection with a message).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -64,7 +65,11 @@ class VectorClock {
   alignas(64) Epoch clk_[kSlots];
   uint16_t used_ = 0;
 };
-static_assert(sizeof(VectorClock) <= 1088, "a clock must stay within the per-goroutine budget");
+// 1 KiB of epochs, the count, and the padding alignas(64) adds: one clock
+// per goroutine must fit the 2 KiB per-goroutine budget (DESIGN.md) with
+// room for the rest of GState.
+constexpr std::size_t kClockBytes = kSlots * sizeof(Epoch) + 64;
+static_assert(sizeof(VectorClock) <= kClockBytes, "a clock must stay within the per-goroutine budget");
 
 // The clock of a sync object (SyncMap): as long as the highest slot it has
 // heard of, not kSlots. A mutex used by a few goroutines costs a few words,

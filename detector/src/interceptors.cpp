@@ -38,7 +38,6 @@ void* __libc_realloc(void*, size_t);
 void* __libc_memalign(size_t, size_t);
 }
 
-#define CS_PC reinterpret_cast<uintptr_t>(__builtin_return_address(0))
 
 namespace chansan {
 namespace {
@@ -111,7 +110,7 @@ void on_free(void* p, uintptr_t pc) {
 // to the shadow stack's innermost return address, then the shadow stack
 // goes on from there. Thread creation is rare: the unwind is affordable.
 struct Unwound {
-  uintptr_t pcs[64];
+  uintptr_t pcs[kDepotFrames];
   std::size_t n = 0;
   uintptr_t from = 0;  // skip frames up to this return address (the detector's own)
   bool started = false;
@@ -139,7 +138,7 @@ uint32_t creation_stack(GState* g, uintptr_t pc) {
   std::size_t k = 0;
   while (k < u.n && u.pcs[k] != shadow_top) k++;
   if (k == u.n) return depot_put(u.pcs, u.n);  // never met the shadow stack: the unwound frames
-  for (uint32_t i = g->depth; i > 0 && k < 64; i--) u.pcs[k++] = g->frames[i - 1];
+  k += shadow_stack(g, 0, u.pcs + k, kDepotFrames - k);
   return depot_put(u.pcs, k);
 }
 
@@ -152,7 +151,7 @@ F real(const char* name) {
 // program's own (`pc` given, `order` set) is also recorded for the
 // lock-order graph; a condition variable's wait, which gives its mutex up
 // and takes it back inside the library, is an edge only.
-void lock_acquired(const void* m, int mode = 0, uintptr_t pc = 0) {
+void lock_acquired(const void* m, hooks::LockMode mode = hooks::LockMode::exclusive, uintptr_t pc = 0) {
   if (!tracking()) return;
   if (GState* g = ready_state()) {
     sync_acquire(g, reinterpret_cast<uintptr_t>(m));
@@ -211,13 +210,13 @@ void* thread_trampoline(void* p) {
 
 void heap_add(uintptr_t start, const HeapBlock& b) {
   HeapShard& s = heap_shard(start);
-  std::lock_guard<InternalMutex> l(s.lock);
+  InternalLock l(s.lock);
   s.blocks[start] = b;
 }
 
 bool heap_remove(uintptr_t start, HeapBlock& b) {
   HeapShard& s = heap_shard(start);
-  std::lock_guard<InternalMutex> l(s.lock);
+  InternalLock l(s.lock);
   auto it = s.blocks.find(start);
   if (it == s.blocks.end()) return false;
   b = it->second;
@@ -229,7 +228,7 @@ void heap_snapshot(std::vector<std::pair<uintptr_t, std::size_t>>& out) {
   out.clear();
   for (std::size_t i = 0; i < kHeapShards; i++) {
     HeapShard& s = heap_shards()[i];
-    std::lock_guard<InternalMutex> l(s.lock);
+    InternalLock l(s.lock);
     for (const auto& [a, blk] : s.blocks) out.push_back({a, blk.size});
   }
 }
@@ -237,7 +236,7 @@ void heap_snapshot(std::vector<std::pair<uintptr_t, std::size_t>>& out) {
 bool heap_find(uintptr_t addr, uintptr_t& start, HeapBlock& b) {
   for (std::size_t i = 0; i < kHeapShards; i++) {
     HeapShard& s = heap_shards()[i];
-    std::lock_guard<InternalMutex> l(s.lock);
+    InternalLock l(s.lock);
     for (const auto& [a, blk] : s.blocks)
       if (addr >= a && addr < a + (blk.size ? blk.size : 1)) {
         start = a;
@@ -373,12 +372,12 @@ int pthread_join(pthread_t th, void** ret) {
     lock_released(m, true);                                                              \
     return real_fn(m);                                                                   \
   }
-CS_LOCK_INTERCEPTOR(pthread_mutex_lock, pthread_mutex_trylock, pthread_mutex_t, 0)
-CS_TRYLOCK_INTERCEPTOR(pthread_mutex_trylock, pthread_mutex_t, 0)
-CS_LOCK_INTERCEPTOR(pthread_rwlock_rdlock, pthread_rwlock_tryrdlock, pthread_rwlock_t, 1)
-CS_TRYLOCK_INTERCEPTOR(pthread_rwlock_tryrdlock, pthread_rwlock_t, 1)
-CS_LOCK_INTERCEPTOR(pthread_rwlock_wrlock, pthread_rwlock_trywrlock, pthread_rwlock_t, 0)
-CS_TRYLOCK_INTERCEPTOR(pthread_rwlock_trywrlock, pthread_rwlock_t, 0)
+CS_LOCK_INTERCEPTOR(pthread_mutex_lock, pthread_mutex_trylock, pthread_mutex_t, hooks::LockMode::exclusive)
+CS_TRYLOCK_INTERCEPTOR(pthread_mutex_trylock, pthread_mutex_t, hooks::LockMode::exclusive)
+CS_LOCK_INTERCEPTOR(pthread_rwlock_rdlock, pthread_rwlock_tryrdlock, pthread_rwlock_t, hooks::LockMode::shared)
+CS_TRYLOCK_INTERCEPTOR(pthread_rwlock_tryrdlock, pthread_rwlock_t, hooks::LockMode::shared)
+CS_LOCK_INTERCEPTOR(pthread_rwlock_wrlock, pthread_rwlock_trywrlock, pthread_rwlock_t, hooks::LockMode::exclusive)
+CS_TRYLOCK_INTERCEPTOR(pthread_rwlock_trywrlock, pthread_rwlock_t, hooks::LockMode::exclusive)
 CS_UNLOCK_INTERCEPTOR(pthread_mutex_unlock, pthread_mutex_t)
 CS_UNLOCK_INTERCEPTOR(pthread_rwlock_unlock, pthread_rwlock_t)
 #undef CS_TRYLOCK_INTERCEPTOR

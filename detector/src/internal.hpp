@@ -40,10 +40,32 @@ struct InternalScope {
   InternalScope(const InternalScope&) = delete;
 };
 
+// The return address of the interceptor or entry point that uses it: the
+// program's call site.
+#define CS_PC reinterpret_cast<uintptr_t>(__builtin_return_address(0))
+
 uint64_t trace_part_start(GState* g, uint64_t pos);  // writes a part header
+// slots.cpp: g parks (its slot may be taken), runs again (it may find its
+// slot taken, and take a new one when next needed), or ends.
+void slot_park(GState* g);
+void slot_resume(GState* g);
+void slot_release(GState* g);
 void grow_frames(GState* g);
-// Interns `pc` followed by g's shadow call stack (innermost first, at most
-// 64 frames) in the stack depot.
+
+// A stack as the detector records it: `pc` (skipped if 0), then g's shadow
+// call stack, innermost first, into out[0, max); returns the count. The one
+// walk of the shadow stack: depot stacks, lock sites and reports use it.
+inline std::size_t shadow_stack(const GState* g, uintptr_t pc, uintptr_t* out, std::size_t max) {
+  std::size_t n = 0;
+  if (pc && n < max) out[n++] = pc;
+  if (g)
+    for (uint32_t i = g->depth; i > 0 && n < max; i--) out[n++] = g->frames[i - 1];
+  return n;
+}
+// Stacks kept in the depot (allocation, creation and lock sites) keep at
+// most this many frames; a report's current stack keeps all.
+constexpr std::size_t kDepotFrames = 64;
+// Interns shadow_stack(g, pc) in the stack depot.
 uint32_t capture_stack(GState* g, uintptr_t pc);
 void sync_acquire(GState* g, uintptr_t sync);
 void sync_release(GState* g, uintptr_t sync);
@@ -76,6 +98,8 @@ struct ThreadBlocked {
 void range_access(GState* g, uintptr_t addr, std::size_t size, bool is_write, uintptr_t pc);
 // A free of [addr, addr + size), checked as a write.
 void free_access(GState* g, uintptr_t addr, std::size_t size, uintptr_t pc);
+// An atomic operation's access (atomics.cpp), checked against plain ones.
+void atomic_access(GState* g, uintptr_t addr, std::size_t size, bool is_write, uintptr_t pc);
 
 // The shadow cells of addr's granule: ctx->shadow.cells() without the
 // loads of ctx (the table's address is cached at start-up).

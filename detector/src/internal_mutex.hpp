@@ -10,11 +10,14 @@
 
 #include <atomic>
 
+#include "../../rt/src/thread_safety.hpp"
+
 namespace chansan {
 
-class InternalMutex {
+// A capability for -Wthread-safety: fields say GUARDED_BY which lock.
+class CSP_CAPABILITY("mutex") InternalMutex {
  public:
-  void lock() {
+  void lock() CSP_ACQUIRE() {
     int c = 0;
     if (state_.compare_exchange_strong(c, 1, std::memory_order_acquire)) return;
     if (c != 2) c = state_.exchange(2, std::memory_order_acquire);
@@ -23,13 +26,26 @@ class InternalMutex {
       c = state_.exchange(2, std::memory_order_acquire);
     }
   }
-  void unlock() {
+  void unlock() CSP_RELEASE() {
     if (state_.exchange(0, std::memory_order_release) == 2)
       syscall(SYS_futex, &state_, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
   }
 
  private:
   std::atomic<int> state_{0};  // 0 free, 1 locked, 2 locked with waiters
+};
+
+// std::lock_guard for InternalMutex, which the analysis can follow
+// (libstdc++'s guards carry no annotations).
+class CSP_SCOPED_CAPABILITY InternalLock {
+ public:
+  explicit InternalLock(InternalMutex& m) CSP_ACQUIRE(m) : m_(m) { m_.lock(); }
+  ~InternalLock() CSP_RELEASE() { m_.unlock(); }
+  InternalLock(const InternalLock&) = delete;
+  InternalLock& operator=(const InternalLock&) = delete;
+
+ private:
+  InternalMutex& m_;
 };
 
 }  // namespace chansan

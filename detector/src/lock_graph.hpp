@@ -15,7 +15,7 @@
 //    order to bound it further; lock graphs here stay small).
 //  - forget() drops a lock's node and every edge at it: the lock's memory
 //    was freed, and a new lock at the same address is a different lock.
-//  - Not thread-safe: the caller serializes (blocking.cpp).
+//  - Not thread-safe: the caller serializes (held_locks.cpp, under graph_mu).
 #pragma once
 
 #include <cstddef>

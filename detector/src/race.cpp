@@ -7,47 +7,28 @@
 // current PC with the granule, and the current PC with the earlier cell's
 // (slot, epoch) — a loop racing over an array hits the same pair for every
 // element.
-#include <unistd.h>
-
 #include <functional>
-#include <mutex>
 #include <string>
-
-#include "internal_mutex.hpp"
 #include <unordered_set>
 
-#include "blocking.hpp"
+#include "hash.hpp"
 #include "heap.hpp"
 #include "internal.hpp"
+#include "report_out.hpp"
 #include "stack_depot.hpp"
 #include "symbolize.hpp"
 
 namespace chansan {
 namespace {
 
-InternalMutex report_mu;
-std::unordered_set<uint64_t>* seen_fast;   // guarded by report_mu
-std::unordered_set<uint64_t>* seen_pairs;  // guarded by report_mu
+// Guarded by report_mu (report_out.hpp): a race is decided and written
+// under it.
+std::unordered_set<uint64_t>* seen_fast CSP_GUARDED_BY(report_mu);
+std::unordered_set<uint64_t>* seen_pairs CSP_GUARDED_BY(report_mu);
 
-uint64_t mix(uint64_t a, uint64_t b) {
-  uint64_t h = a * 0x9e3779b97f4a7c15ull ^ (b + 0x632be59bd9b4e019ull + (a << 6) + (a >> 2));
-  return h ^ (h >> 29);
-}
-
-bool first_time(std::unordered_set<uint64_t>*& set, uint64_t key) {
+bool first_time(std::unordered_set<uint64_t>*& set, uint64_t key) CSP_REQUIRES(report_mu) {
   if (!set) set = new std::unordered_set<uint64_t>();
   return set->insert(key).second;
-}
-
-std::vector<std::string> names_of(const RaceReport& r) {
-  std::vector<std::string> names;
-  for (const Access* a : {&r.current, &r.previous})
-    for (const Frame& f : a->stack) {
-      names.push_back(f.function);
-      if (!f.file.empty()) names.push_back(f.file);
-    }
-  if (!r.location.name.empty()) names.push_back(r.location.name);
-  return names;
 }
 
 void describe_location(uintptr_t addr, Location& loc) {
@@ -79,48 +60,13 @@ void describe_location(uintptr_t addr, Location& loc) {
 }
 
 void add_goroutine(RaceReport& r, uint64_t goid, uint32_t create_stack) {
-  if (goid == 0) return;
   for (const GoroutineDesc& g : r.goroutines)
     if (g.id == goid) return;
   GoroutineDesc d;
-  d.id = goid;
-  d.is_main = goid == 1;
-  if (!d.is_main) {
-    d.created_at = symbolize_stack(depot_get(create_stack));
-    trim_plumbing(d.created_at, false);
-  }
-  if (!d.is_main && d.created_at.empty()) return;  // an OS thread: no creation site
-  r.goroutines.push_back(std::move(d));
-}
-
-void write_all(int fd, const std::string& s) {
-  std::size_t off = 0;
-  while (off < s.size()) {
-    ssize_t n = write(fd, s.data() + off, s.size() - off);
-    if (n <= 0) break;
-    off += static_cast<std::size_t>(n);
-  }
+  if (describe_goroutine(goid, create_stack, d)) r.goroutines.push_back(std::move(d));
 }
 
 }  // namespace
-
-// At exit: waits for a report another thread is still writing (it must not
-// be lost), then keeps any new one from starting. Returns the count.
-int finish_reports() {
-  report_mu.lock();  // never unlocked: the process is ending
-  return ctx->reports.load();
-}
-
-void emit_report(const std::string& text) {
-  InternalScope in;
-  std::lock_guard<InternalMutex> l(report_mu);
-  write_all(ctx->log_fd, text);
-  ctx->reports.fetch_add(1);
-  if (ctx->options.halt_on_error) {
-    std::fflush(nullptr);
-    _exit(ctx->options.exitcode);
-  }
-}
 
 void report_race(GState* g, Shadow old, uintptr_t granule, uintptr_t addr, std::size_t size,
                  bool is_write, bool is_atomic, uintptr_t pc, bool is_free) {
@@ -129,15 +75,15 @@ void report_race(GState* g, Shadow old, uintptr_t granule, uintptr_t addr, std::
   // this is the guard if some still were.
   if (tls_internal) return;
   InternalScope in;
-  std::lock_guard<InternalMutex> l(report_mu);
-  if (!first_time(seen_fast, mix(pc, granule))) return;
-  if (!first_time(seen_fast, mix(mix(pc, old.sid()), old.epoch() | uint64_t{1} << 40))) return;
+  InternalLock l(report_mu);
+  if (!first_time(seen_fast, hash_mix(pc, granule))) return;
+  if (!first_time(seen_fast, hash_mix(hash_mix(pc, old.sid()), old.epoch() | uint64_t{1} << 40))) return;
 
   RestoredAccess prev = restore_access(ctx->slots[old.sid()].trace, old.epoch(), granule,
                                        old.mask(), !old.is_read(), old.is_atomic());
   uintptr_t prev_pc = prev.found ? prev.pcs[0] : 0;
   uintptr_t lo = pc < prev_pc ? pc : prev_pc, hi = pc < prev_pc ? prev_pc : pc;
-  if (!first_time(seen_pairs, mix(lo, hi))) return;
+  if (!first_time(seen_pairs, hash_mix(lo, hi))) return;
 
   RaceReport r;
   r.current.is_write = is_write;
@@ -145,8 +91,8 @@ void report_race(GState* g, Shadow old, uintptr_t granule, uintptr_t addr, std::
   r.current.size = static_cast<unsigned>(size);
   r.current.address = addr;
   r.current.goroutine = g->goid;
-  std::vector<uintptr_t> pcs{pc};
-  for (uint32_t i = g->depth; i > 0; i--) pcs.push_back(g->frames[i - 1]);
+  std::vector<uintptr_t> pcs(g->depth + 1);
+  pcs.resize(shadow_stack(g, pc, pcs.data(), pcs.size()));
   r.current.stack = symbolize_stack(pcs);
   if (is_free) r.current.stack.insert(r.current.stack.begin(), Frame{"free", "", 0, 0});
 
@@ -158,7 +104,7 @@ void report_race(GState* g, Shadow old, uintptr_t granule, uintptr_t addr, std::
   if (prev.found) {
     r.previous.goroutine = prev.goid;
     prev_create = prev.create_stack;
-    if (prev.size && prev.size != kEvMaxSize) {
+    if (prev.size && prev.size != Event::kMaxSize) {
       r.previous.size = static_cast<unsigned>(prev.size);
       r.previous.address = prev.addr;
     }
@@ -189,15 +135,8 @@ void report_race(GState* g, Shadow old, uintptr_t granule, uintptr_t addr, std::
   if (w2 < w1) std::swap(w1, w2);
   uint64_t hash = std::hash<std::string>()(w1 + "|" + w2);
   if (!r.previous.stack_lost && !first_time(seen_pairs, hash)) return;
-  if (ctx->suppressions.size() && ctx->suppressions.matches(SuppressionKind::race, names_of(r)))
-    return;
-  std::string text = ctx->options.report_format == ReportFormat::json ? render_json(r) : render_text(r);
-  write_all(ctx->log_fd, text);
-  ctx->reports.fetch_add(1);
-  if (ctx->options.halt_on_error) {
-    std::fflush(nullptr);
-    _exit(ctx->options.exitcode);
-  }
+  if (suppressed(SuppressionKind::race, {&r.current.stack, &r.previous.stack}, r.location.name)) return;
+  emit_report_locked(ctx->options.report_format == ReportFormat::json ? render_json(r) : render_text(r));
 }
 
 }  // namespace chansan

@@ -66,7 +66,7 @@ struct RaceReport {
   Location location;
 };
 
-// ---- blocking bugs (blocking.cpp) ----
+// ---- blocking bugs (blocking_report.cpp, held_locks.cpp) ----
 //
 // JSON, one object per finding:
 //   {"kind": "deadlock"|"goroutine leak",

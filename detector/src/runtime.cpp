@@ -1,24 +1,21 @@
-// The detector's goroutine and slot bookkeeping, start-up and exit, and the
-// runtime's hooks (chansan/runtime_hooks.hpp). See state.hpp for the
+// The detector's goroutine bookkeeping, start-up and exit, and the
+// runtime's hooks (chansan/runtime_hooks.hpp): goroutines and threads come
+// and go, switch, and take edges. Slots: slots.cpp. See state.hpp for the
 // invariants and detector/DESIGN.md for the model.
-#include <pthread.h>
-#include <sched.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include <fcntl.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
-
-#include "internal_mutex.hpp"
 #include <new>
 #include <string>
 
 #include "blocking.hpp"
+#include "check.hpp"
 #include "internal.hpp"
-#include "report.hpp"
+#include "report_out.hpp"
 #include "stack_depot.hpp"
 #include "state.hpp"
 
@@ -37,25 +34,17 @@ __thread int tls_invisible = 0;
 
 namespace {
 
-InternalMutex slot_mu;
-int next_fresh_slot = 0;       // guarded by slot_mu: slots never owned yet
-int free_slots[kSlots];        // guarded by slot_mu: FIFO of slots whose owner exited
-int free_head = 0, free_count = 0;
-int reclaim_cursor = 0;        // guarded by slot_mu
-
 InternalMutex threads_mu;
-GState* thread_states[1024];   // guarded by threads_mu: for "Location is stack of"
+// OS threads alive, for "Location is stack of thread T<n>": a fixed table
+// (no allocation while a thread starts); threads beyond it are simply not
+// named in that line of a report.
+constexpr int kMaxNamedThreads = 1024;
+GState* thread_states[kMaxNamedThreads];  // guarded by threads_mu
 int nthread_states = 0;
-
-[[noreturn]] void die(const std::string& msg) {
-  std::string m = "chansan: " + msg + "\n";
-  (void)!write(2, m.data(), m.size());
-  _exit(1);
-}
 
 GState* new_state() {
   void* mem = __libc_malloc(sizeof(GState));
-  if (!mem) die("out of memory for goroutine state");
+  if (!mem) fatal_error("out of memory for goroutine state");
   return new (mem) GState();
 }
 
@@ -67,16 +56,6 @@ void delete_state(GState* g) {
   }
   g->~GState();
   __libc_free(g);
-}
-
-void ensure_trace(Slot& s) {
-  if (s.trace.events) return;
-  std::size_t n = std::size_t{1} << (12 + ctx->options.history_size);
-  void* p = mmap(nullptr, n * sizeof(Event), PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) die("cannot map the trace of a slot");
-  s.trace.mask = n - 1;
-  s.trace.events = static_cast<Event*>(p);
 }
 
 void at_exit_handler() {
@@ -96,7 +75,7 @@ void open_log() {
   }
   std::string path = p + "." + std::to_string(getpid());
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) die("cannot open log_path file '" + path + "': " + std::strerror(errno));
+  if (fd < 0) fatal_error("cannot open log_path file '" + path + "': " + std::strerror(errno));
   ctx->log_fd = fd;
 }
 
@@ -104,14 +83,14 @@ void load_suppressions() {
   const std::string& path = ctx->options.suppressions;
   if (path.empty()) return;
   std::FILE* f = std::fopen(path.c_str(), "r");
-  if (!f) die("cannot read suppressions file '" + path + "': " + std::strerror(errno));
+  if (!f) fatal_error("cannot read suppressions file '" + path + "': " + std::strerror(errno));
   std::string text;
   char buf[4096];
   std::size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
   std::fclose(f);
   std::string error;
-  if (!ctx->suppressions.parse(text, error)) die("suppressions file '" + path + "': line " + error);
+  if (!ctx->suppressions.parse(text, error)) fatal_error("suppressions file '" + path + "': line " + error);
 }
 
 }  // namespace
@@ -131,14 +110,14 @@ __attribute__((constructor(101))) void init() {
     // by the slots that are used.
     void* j = mmap(nullptr, sizeof(Slot::Owner) * Slot::kJournal * kSlots, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (j == MAP_FAILED) die("cannot reserve the slots' journals");
+    if (j == MAP_FAILED) fatal_error("cannot reserve the slots' journals");
     for (int i = 0; i < kSlots; i++) ctx->slots[i].journal = static_cast<Slot::Owner*>(j) + i * Slot::kJournal;
   }
   g_shadow_top = ctx->shadow.top();
   if (fences_announced.load(std::memory_order_relaxed)) ctx->fences_used.store(true, std::memory_order_relaxed);
   const char* spec = std::getenv("CHANSAN_OPTIONS");
   std::string error;
-  if (spec && !parse_options(spec, ctx->options, error)) die(error);
+  if (spec && !parse_options(spec, ctx->options, error)) fatal_error(error);
   open_log();
   load_suppressions();
   std::atexit(at_exit_handler);
@@ -150,12 +129,12 @@ __attribute__((constructor(101))) void init() {
 }
 
 void register_thread_state(GState* g) {
-  std::lock_guard<InternalMutex> l(threads_mu);
-  if (nthread_states < 1024) thread_states[nthread_states++] = g;
+  InternalLock l(threads_mu);
+  if (nthread_states < kMaxNamedThreads) thread_states[nthread_states++] = g;
 }
 
 void unregister_thread_state(GState* g) {
-  std::lock_guard<InternalMutex> l(threads_mu);
+  InternalLock l(threads_mu);
   for (int i = 0; i < nthread_states; i++)
     if (thread_states[i] == g) {
       thread_states[i] = thread_states[--nthread_states];
@@ -164,7 +143,7 @@ void unregister_thread_state(GState* g) {
 }
 
 uint64_t thread_stack_owner(uintptr_t addr) {
-  std::lock_guard<InternalMutex> l(threads_mu);
+  InternalLock l(threads_mu);
   for (int i = 0; i < nthread_states; i++) {
     GState* g = thread_states[i];
     if (addr >= g->stack_lo && addr < g->stack_hi) return g->goid;
@@ -212,101 +191,11 @@ GState* cur() {
   return tls_cur;
 }
 
-void trace_header(GState* g, Trace& t, uint64_t& p) {
-  t.events[p++ & t.mask] = ev_owner(g->goid, g->epoch, g->create_stack);
-  uint32_t first = 0;
-  if (g->depth > Trace::kPartEvents / 2) first = g->depth - Trace::kPartEvents / 2;
-  for (uint32_t i = first; i < g->depth; i++) t.events[p++ & t.mask] = ev_enter(g->frames[i]);
-}
-
-uint64_t trace_part_start(GState* g, uint64_t p) {
-  trace_header(g, g->slot->trace, p);
-  return p;
-}
-
-void attach_slot(GState* g) {
-  InternalScope in;
-  const auto me = reinterpret_cast<uintptr_t>(g);
-  int idx = -1;
-  for (int attempt = 0; idx < 0; attempt++) {
-    {
-      std::lock_guard<InternalMutex> l(slot_mu);
-      if (next_fresh_slot < kSlots) {
-        idx = next_fresh_slot++;
-      } else if (free_count > 0) {
-        idx = free_slots[free_head];
-        free_head = (free_head + 1) % kSlots;
-        free_count--;
-      }
-      if (idx >= 0) {
-        ctx->slots[idx].state.store(me | 1, std::memory_order_relaxed);
-      } else {
-        // Take the slot of a parked goroutine, round-robin: it learns of
-        // the loss when it next runs (switched_in).
-        for (int k = 0; k < kSlots && idx < 0; k++) {
-          int i = (reclaim_cursor + k) % kSlots;
-          uintptr_t s = ctx->slots[i].state.load(std::memory_order_relaxed);
-          if (s == 0 || (s & 1)) continue;
-          if (ctx->slots[i].state.compare_exchange_strong(s, me | 1, std::memory_order_acquire)) {
-            idx = i;
-            reclaim_cursor = (i + 1) % kSlots;
-          }
-        }
-      }
-      if (idx >= 0) ensure_trace(ctx->slots[idx]);
-    }
-    if (idx < 0) sched_yield();  // every slot is running: wait for one to park
-  }
-  Slot& s = ctx->slots[idx];
-  Epoch start = s.epoch_hwm.load(std::memory_order_acquire) + 1;
-  g->slot = &s;
-  g->sid = static_cast<Sid>(idx);
-  g->own_start = start;
-  g->epoch = start;
-  g->bump_pending = false;
-  g->stamp = uint64_t{g->sid} << 8 | uint64_t{start} << 16;
-  g->trace_events = s.trace.events;
-  g->trace_mask = s.trace.mask;
-  g->trace_pos = &s.trace.pos;
-  s.epoch_hwm.store(start, std::memory_order_relaxed);
-  {
-    uint32_t n = s.journal_n.load(std::memory_order_relaxed);
-    s.journal[n % Slot::kJournal] = {start, g->create_stack, g->goid};
-    s.journal_n.store(n + 1, std::memory_order_release);
-  }
-  uint64_t p = s.trace.pos.load(std::memory_order_relaxed);
-  trace_header(g, s.trace, p);
-  s.trace.pos.store(p, std::memory_order_release);
-}
-
-bool Slot::owner_at(Epoch e, uint64_t& goid, uint32_t& create_stack) const {
-  uint32_t n = journal_n.load(std::memory_order_acquire);
-  uint32_t kept = n < kJournal ? n : kJournal;
-  for (uint32_t k = 1; k <= kept; k++) {  // newest first
-    const Owner& o = journal[(n - k) % kJournal];
-    if (o.start <= e) {
-      goid = o.goid;
-      create_stack = o.create_stack;
-      return true;
-    }
-  }
-  return false;
-}
-
-void bump_epoch(GState* g) {
-  if (!g->slot) return;
-  if (__builtin_expect(g->epoch == kEpochLast - 1, 0)) die("epoch space of a slot exhausted");
-  g->epoch++;
-  g->stamp = uint64_t{g->sid} << 8 | uint64_t{g->epoch} << 16;
-  g->slot->epoch_hwm.store(g->epoch, std::memory_order_relaxed);
-  trace_put(g, ev_epoch(g->epoch));
-}
-
 void grow_frames(GState* g) {
   InternalScope in;
   uint32_t cap = g->cap * 2;
   auto* f = static_cast<uintptr_t*>(__libc_malloc(cap * sizeof(uintptr_t)));
-  if (!f) die("out of memory for a shadow call stack");
+  if (!f) fatal_error("out of memory for a shadow call stack");
   std::memcpy(f, g->frames, g->depth * sizeof(uintptr_t));
   if (g->frames != g->inline_frames) __libc_free(g->frames);
   g->frames = f;
@@ -315,12 +204,8 @@ void grow_frames(GState* g) {
 
 uint32_t capture_stack(GState* g, uintptr_t pc) {
   InternalScope in;
-  uintptr_t pcs[64];
-  std::size_t n = 0;
-  pcs[n++] = pc;
-  if (g)
-    for (uint32_t i = g->depth; i > 0 && n < 64; i--) pcs[n++] = g->frames[i - 1];
-  return depot_put(pcs, n);
+  uintptr_t pcs[kDepotFrames];
+  return depot_put(pcs, shadow_stack(g, pc, pcs, kDepotFrames));
 }
 
 // g's clock absorbs sync's.
@@ -342,18 +227,6 @@ void sync_release(GState* g, uintptr_t sync) {
     ctx->sync.with_clock(sync, [&](SyncClock& c) { release_into(g, c); });
   }
   after_release(g);
-}
-
-void thread_block_begin() {
-  GState* g = tls_cur;
-  if (!g || !g->is_thread || !g->slot || tls_internal) return;
-  g->slot->state.store(reinterpret_cast<uintptr_t>(g), std::memory_order_release);
-}
-
-void thread_block_end() {
-  GState* g = tls_cur;
-  if (!g || !g->is_thread || tls_internal) return;
-  hooks::switched_in(reinterpret_cast<hooks::GoroutineState*>(g));
 }
 
 }  // namespace chansan
@@ -399,29 +272,14 @@ void switched_out(GoroutineState* gst) {
   auto fp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   if (g && fp - g->stack_lo < g->stack_hi - g->stack_lo && fp < g->stack_low_water)
     g->stack_low_water = fp;
-  if (g && g->slot) g->slot->state.store(reinterpret_cast<uintptr_t>(g), std::memory_order_release);
+  if (g) slot_park(g);
 }
 
 void switched_in(GoroutineState* gst) {
   GState* g = gs(gst);
   if (!g) return;
   tls_cur = g;
-  if (!g->slot) return;
-  uintptr_t me = reinterpret_cast<uintptr_t>(g);
-  uintptr_t expected = me;
-  if (g->slot->state.compare_exchange_strong(expected, me | 1, std::memory_order_acquire)) {
-    if (g->bump_pending) {
-      g->bump_pending = false;
-      bump_epoch(g);
-    }
-    return;
-  }
-  if (expected == (me | 1)) return;  // never switched out (a thread's own state)
-  // The slot was given to another goroutine while we were parked: keep
-  // knowing our own past there, and take a slot when next needed.
-  if (g->clock.get(g->sid) < g->epoch) g->clock.set(g->sid, g->epoch);
-  g->slot = nullptr;
-  g->bump_pending = false;
+  slot_resume(g);
 }
 
 void goroutine_free(GoroutineState* gst) {
@@ -433,25 +291,18 @@ void goroutine_free(GoroutineState* gst) {
   // The stack goes back to the runtime's cache: forget the accesses made
   // on it, down to the deepest instrumented frame (and a margin below).
   if (g->stack_hi > g->stack_lo) {
+    // The margin: uninstrumented callees (libc, the runtime) write below
+    // the deepest instrumented frame, and a memcpy they make is checked
+    // there. One page covers their frames.
+    constexpr uintptr_t kBelowLowWater = 4096;
     uintptr_t lo = g->stack_low_water;
-    lo = lo > g->stack_lo + 4096 ? lo - 4096 : g->stack_lo;
+    lo = lo > g->stack_lo + kBelowLowWater ? lo - kBelowLowWater : g->stack_lo;
     if (lo < g->stack_hi) ctx->shadow.clear(lo, g->stack_hi - lo);
     // Sync objects that lived on the stack (a cond's waiter) die with it.
     ctx->sync.erase_range(g->stack_lo, g->stack_hi - g->stack_lo);
     locks_forget(g->stack_lo, g->stack_hi - g->stack_lo);
   }
-  if (g->slot) {
-    const uintptr_t me = reinterpret_cast<uintptr_t>(g);
-    uintptr_t expected = me;
-    bool freed = g->slot->state.compare_exchange_strong(expected, 0, std::memory_order_acq_rel);
-    if (!freed && expected == (me | 1))  // a thread's own state: it never switched out
-      freed = g->slot->state.compare_exchange_strong(expected, 0, std::memory_order_acq_rel);
-    if (freed) {
-      std::lock_guard<InternalMutex> l(slot_mu);
-      free_slots[(free_head + free_count) % kSlots] = g->sid;
-      free_count++;
-    }
-  }
+  slot_release(g);
   if (tls_cur == g) tls_cur = nullptr;
   delete_state(g);
 }

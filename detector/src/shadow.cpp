@@ -3,9 +3,10 @@
 
 #include <sys/mman.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
+#include <string>
+
+#include "check.hpp"
 
 namespace chansan {
 namespace {
@@ -13,10 +14,7 @@ namespace {
 void* reserve(std::size_t bytes) {
   void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                  -1, 0);
-  if (p == MAP_FAILED) {
-    std::fprintf(stderr, "chansan: fatal: cannot reserve %zu bytes of shadow\n", bytes);
-    std::abort();
-  }
+  if (p == MAP_FAILED) fatal_error("cannot reserve " + std::to_string(bytes) + " bytes of shadow");
   return p;
 }
 
@@ -53,11 +51,8 @@ ShadowMap::~ShadowMap() {
 }
 
 std::atomic<uint64_t>* ShadowMap::map_region(uintptr_t index) {
-  if (index >= kTopEntries) {
-    std::fprintf(stderr, "chansan: fatal: address 0x%lx outside user space\n",
-                 static_cast<unsigned long>(index << kRegionShift));
-    std::abort();
-  }
+  // The program's own wild pointer: it would fault anyway; say why here.
+  if (index >= kTopEntries) fatal_error("an access to an address outside user space (above 2^47)");
   auto* fresh = static_cast<std::atomic<uint64_t>*>(reserve(kRegionShadowBytes));
   std::atomic<uint64_t>* expected = nullptr;
   if (top_[index].compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) {

@@ -15,10 +15,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
-
-#include "internal_mutex.hpp"
-#include <vector>
 
 #include "clock.hpp"
 
@@ -34,24 +30,40 @@ constexpr int kShadowCells = 2;
 // One recorded access, bit-packed:
 //   bits 0-7 byte mask within the granule, 8-15 slot, 16-47 epoch,
 //   bit 48 read, bit 49 atomic.
+// The hot path (access.cpp) works on the raw word with the constants below:
+// a goroutine's `stamp` (slot and epoch) or'ed with the mask and kind bits
+// is the cell of its access. The accessors are the readable formula; a
+// debug build checks the bit tricks against them.
 class Shadow {
  public:
+  static constexpr uint64_t kMaskBits = 0xff;
+  static constexpr unsigned kSidShift = 8;
+  static constexpr unsigned kEpochShift = 16;
+  static constexpr uint64_t kStampBits = ((uint64_t{1} << 40) - 1) << kSidShift;  // slot and epoch
+  static constexpr uint64_t kReadBit = uint64_t{1} << 48;
+  static constexpr uint64_t kAtomicBit = uint64_t{1} << 49;
+
   Shadow() = default;
+  // The slot-and-epoch bits of every access a goroutine makes in an epoch.
+  static uint64_t stamp(Sid sid, Epoch epoch) {
+    return static_cast<uint64_t>(sid) << kSidShift | static_cast<uint64_t>(epoch) << kEpochShift;
+  }
+  static uint64_t kind_bits(bool is_read, bool is_atomic) {
+    return (is_read ? kReadBit : 0) | (is_atomic ? kAtomicBit : 0);
+  }
   static Shadow access(Sid sid, Epoch epoch, uintptr_t addr, std::size_t size, bool is_read,
                        bool is_atomic) {
-    return Shadow(static_cast<uint64_t>(byte_mask(addr, size)) |
-                  static_cast<uint64_t>(sid) << 8 | static_cast<uint64_t>(epoch) << 16 |
-                  static_cast<uint64_t>(is_read) << 48 | static_cast<uint64_t>(is_atomic) << 49);
+    return Shadow(stamp(sid, epoch) | byte_mask(addr, size) | kind_bits(is_read, is_atomic));
   }
   static Shadow from_raw(uint64_t raw) { return Shadow(raw); }
 
   uint64_t raw() const { return raw_; }
   bool empty() const { return raw_ == 0; }
-  uint8_t mask() const { return static_cast<uint8_t>(raw_); }
-  Sid sid() const { return static_cast<Sid>(raw_ >> 8); }
-  Epoch epoch() const { return static_cast<Epoch>(raw_ >> 16); }
-  bool is_read() const { return (raw_ >> 48) & 1; }
-  bool is_atomic() const { return (raw_ >> 49) & 1; }
+  uint8_t mask() const { return static_cast<uint8_t>(raw_ & kMaskBits); }
+  Sid sid() const { return static_cast<Sid>(raw_ >> kSidShift); }
+  Epoch epoch() const { return static_cast<Epoch>(raw_ >> kEpochShift); }
+  bool is_read() const { return raw_ & kReadBit; }
+  bool is_atomic() const { return raw_ & kAtomicBit; }
   // The accessed bytes: [offset, offset + size) within the granule.
   unsigned offset() const { return static_cast<unsigned>(__builtin_ctz(mask())); }
   unsigned size() const { return static_cast<unsigned>(__builtin_popcount(mask())); }
@@ -64,11 +76,31 @@ class Shadow {
     return static_cast<uint8_t>(((1u << n) - 1) << off);
   }
 
+  // The bytes of `cur` (a raw cell) that `cell` covers: both are accesses
+  // of one goroutine in one epoch (same slot and epoch), equally atomic,
+  // and `cell` at least as strong (a write covers a read). An empty cell
+  // covers nothing: epochs start at 1. The hot path's form; a debug build
+  // checks it against covering_bytes_readable.
+  static uint64_t covering_bytes(uint64_t cell, uint64_t cur) {
+    const bool same = ((cell ^ cur) & (kStampBits | kAtomicBit)) == 0 && (!(cell & kReadBit) || (cur & kReadBit));
+    return same ? (cell & kMaskBits) : 0;
+  }
+  static uint64_t covering_bytes_readable(Shadow cell, Shadow cur) {
+    if (cell.empty() || cell.sid() != cur.sid() || cell.epoch() != cur.epoch() ||
+        cell.is_atomic() != cur.is_atomic() || (cell.is_read() && !cur.is_read()))
+      return 0;
+    return cell.mask();
+  }
+
  private:
   explicit Shadow(uint64_t raw) : raw_(raw) {}
   uint64_t raw_ = 0;
 };
 static_assert(sizeof(Shadow) == 8);
+static_assert(Shadow::kStampBits >> Shadow::kSidShift == (uint64_t{1} << (8 * (sizeof(Sid) + sizeof(Epoch)))) - 1,
+              "the stamp holds exactly a slot and an epoch");
+static_assert((Shadow::kStampBits & (Shadow::kMaskBits | Shadow::kReadBit | Shadow::kAtomicBit)) == 0,
+              "fields do not overlap");
 
 inline bool conflicts(Shadow earlier, Shadow later) {
   return (earlier.mask() & later.mask()) != 0 && !(earlier.is_read() && later.is_read()) &&

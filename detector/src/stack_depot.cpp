@@ -41,7 +41,7 @@ uint32_t depot_put(const uintptr_t* pcs, std::size_t n) {
   uint64_t h = hash_stack(pcs, n);
   unsigned si = static_cast<unsigned>(h) & (kShards - 1);
   Shard& s = shards()[si];
-  std::lock_guard<InternalMutex> l(s.lock);
+  InternalLock l(s.lock);
   auto range = s.by_hash.equal_range(h);
   for (auto it = range.first; it != range.second; ++it) {
     const std::vector<uintptr_t>& st = s.stacks[it->second >> kShardBits];
@@ -58,7 +58,7 @@ uint32_t depot_put(const uintptr_t* pcs, std::size_t n) {
 std::vector<uintptr_t> depot_get(uint32_t id) {
   if (id == 0) return {};
   Shard& s = shards()[id & (kShards - 1)];
-  std::lock_guard<InternalMutex> l(s.lock);
+  InternalLock l(s.lock);
   std::size_t i = id >> kShardBits;
   return i < s.stacks.size() ? s.stacks[i] : std::vector<uintptr_t>{};
 }

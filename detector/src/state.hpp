@@ -68,7 +68,7 @@ struct GState {
   // pointer it was handed, are still checked against each other.
   uintptr_t private_lo = 0;
   FenceState* fence = nullptr;
-  // Locks this goroutine holds (deadlock detector, blocking.cpp), with the
+  // Locks this goroutine holds (deadlock detector, held_locks.cpp), with the
   // stack of each acquisition. Written only by the goroutine itself, under
   // the sequence count held_seq (odd while writing; readers retry). A lock
   // another goroutine unlocks (Go allows it) is recorded apart, and the
@@ -76,7 +76,7 @@ struct GState {
   struct HeldLock {
     uintptr_t lock;
     uint32_t stack;  // stack depot id of the acquisition
-    uint8_t mode;    // as hooks::lock_acquired
+    hooks::LockMode mode;
   };
   static constexpr uint32_t kMaxHeld = 16;  // more nested locks are not tracked
   std::atomic<uint32_t> held_seq{0};
@@ -134,9 +134,6 @@ extern std::atomic<bool> fences_announced;
 GState* cur();
 void attach_slot(GState* g);  // slow path: g has no slot
 void bump_epoch(GState* g);   // g runs: start a new epoch (after a release)
-
-// Waits for reports in flight and returns how many were written (at exit).
-int finish_reports();
 
 // A race between `old` and the current access; slow path.
 void report_race(GState* g, Shadow old, uintptr_t granule, uintptr_t addr, std::size_t size,

@@ -101,8 +101,6 @@ std::size_t compared_prefix(const char* a, const char* b, std::size_t max) {
 
 using namespace chansan;
 
-#define CS_PC reinterpret_cast<uintptr_t>(__builtin_return_address(0))
-
 extern "C" {
 
 // string.h declares C++ overloads (const in, const out) of these four:

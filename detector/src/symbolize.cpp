@@ -146,7 +146,7 @@ Frame parse_frame(const std::string& function, const std::string& location) {
 }  // namespace
 
 std::vector<Frame> symbolize_stack(const std::vector<uintptr_t>& pcs) {
-  std::lock_guard<InternalMutex> l(symbolize_mu);
+  InternalLock l(symbolize_mu);
   static auto& cache = *new std::map<uintptr_t, std::vector<Frame>>;  // never destroyed (see above)
   std::vector<std::vector<Frame>> per_pc(pcs.size());
   std::map<std::string, std::vector<std::size_t>> by_module;
@@ -198,7 +198,7 @@ std::vector<Frame> symbolize_stack(const std::vector<uintptr_t>& pcs) {
 }
 
 bool symbolize_global(uintptr_t addr, std::string& name, uintptr_t& start, std::size_t& size) {
-  std::lock_guard<InternalMutex> l(symbolize_mu);
+  InternalLock l(symbolize_mu);
   Module m;
   if (!module_of(addr, m)) return false;
   std::string tool = symbolizer_path();

@@ -3,8 +3,7 @@
 
 #include <sys/mman.h>
 
-#include <cstdio>
-#include <cstdlib>
+#include "check.hpp"
 
 namespace chansan {
 namespace {
@@ -14,10 +13,7 @@ constexpr std::size_t kPageBitsBytes = (kUserSpaceEnd >> 12) / 8;
 SyncMap::SyncMap() {
   void* p = mmap(nullptr, kPageBitsBytes, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) {
-    std::fprintf(stderr, "chansan: fatal: cannot reserve the sync page map\n");
-    std::abort();
-  }
+  if (p == MAP_FAILED) fatal_error("cannot reserve the sync page map");
   page_bits_ = static_cast<std::atomic<uint64_t>*>(p);
 }
 
@@ -28,7 +24,7 @@ SyncClock& SyncMap::get_or_make(Shard& s, uintptr_t addr) {
   if (inserted && addr < kUserSpaceEnd) {
     const uintptr_t pg = page_of(addr);
     PageShard& ps = page_shard(pg);
-    std::lock_guard<InternalMutex> l(ps.lock);
+    InternalLock l(ps.lock);
     ps.keys[pg].push_back(addr);
     page_bits_[pg >> 6].fetch_or(uint64_t{1} << (pg & 63), std::memory_order_relaxed);
   }
@@ -37,7 +33,7 @@ SyncClock& SyncMap::get_or_make(Shard& s, uintptr_t addr) {
 
 void SyncMap::take_page_keys(uintptr_t page, uintptr_t begin, uintptr_t end, std::vector<uintptr_t>& out) {
   PageShard& ps = page_shard(page);
-  std::lock_guard<InternalMutex> l(ps.lock);
+  InternalLock l(ps.lock);
   auto it = ps.keys.find(page);
   if (it == ps.keys.end()) return;
   std::vector<uintptr_t>& keys = it->second;
@@ -60,7 +56,7 @@ void SyncMap::take_page_keys(uintptr_t page, uintptr_t begin, uintptr_t end, std
 void SyncMap::erase(uintptr_t addr) {
   if (addr >= kUserSpaceEnd) {
     Shard& s = shard(addr);
-    std::lock_guard<InternalMutex> l(s.lock);
+    InternalLock l(s.lock);
     s.clocks.erase(addr);
     return;
   }
@@ -78,7 +74,7 @@ void SyncMap::erase_range(uintptr_t begin, std::size_t size) {
   }
   for (uintptr_t k : keys) {
     Shard& s = shard(k);
-    std::lock_guard<InternalMutex> l(s.lock);
+    InternalLock l(s.lock);
     s.clocks.erase(k);
   }
 }
@@ -86,7 +82,7 @@ void SyncMap::erase_range(uintptr_t begin, std::size_t size) {
 std::size_t SyncMap::size() {
   std::size_t n = 0;
   for (Shard& s : shards_) {
-    std::lock_guard<InternalMutex> l(s.lock);
+    InternalLock l(s.lock);
     n += s.clocks.size();
   }
   return n;

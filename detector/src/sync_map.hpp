@@ -51,7 +51,7 @@ class SyncMap {
   template <class F>
   void with_clock(uintptr_t addr, F&& fn) {
     Shard& s = shard(addr);
-    std::lock_guard<InternalMutex> l(s.lock);
+    InternalLock l(s.lock);
     fn(get_or_make(s, addr));
   }
   // As with_clock, but only if `addr` has a clock (an acquire of an object
@@ -59,7 +59,7 @@ class SyncMap {
   template <class F>
   bool with_existing(uintptr_t addr, F&& fn) {
     Shard& s = shard(addr);
-    std::lock_guard<InternalMutex> l(s.lock);
+    InternalLock l(s.lock);
     auto it = s.clocks.find(addr);
     if (it == s.clocks.end()) return false;
     fn(it->second);
@@ -70,14 +70,14 @@ class SyncMap {
   template <class F>
   void with_shard(uintptr_t addr, F&& fn) {
     Shard& s = shard(addr);
-    std::lock_guard<InternalMutex> l(s.lock);
+    InternalLock l(s.lock);
     auto it = s.clocks.find(addr);
     fn(it == s.clocks.end() ? nullptr : &it->second,
        [&]() -> SyncClock& { return get_or_make(s, addr); });
   }
   bool contains(uintptr_t addr) {
     Shard& s = shard(addr);
-    std::lock_guard<InternalMutex> l(s.lock);
+    InternalLock l(s.lock);
     return s.clocks.count(addr) != 0;
   }
   // Forgets the clocks of every object in [begin, begin + size): the memory

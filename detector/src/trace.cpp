@@ -38,25 +38,23 @@ void replay(const std::vector<Event>& evs, Visit visit) {
   Epoch epoch = 0;
   bool have_owner = false;
   for (const Event& e : evs) {
-    switch (e.a >> 62) {
-      case kEvMeta:
-        if (e.a & kEvMetaEpoch) {
-          epoch = static_cast<Epoch>(e.b);
-        } else {
-          goid = e.a & kPcMask;
-          epoch = static_cast<Epoch>(e.b);
-          create = static_cast<uint32_t>(e.b >> 32);
+    switch (e.type()) {
+      case Event::kMeta:
+        epoch = e.epoch();
+        if (e.is_owner()) {
+          goid = e.goid();
+          create = e.create_stack();
           stack.clear();
           have_owner = true;
         }
         break;
-      case kEvEnter:
-        stack.push_back(e.a & kPcMask);
+      case Event::kEnter:
+        stack.push_back(e.pc());
         break;
-      case kEvExit:
+      case Event::kExit:
         if (!stack.empty()) stack.pop_back();
         break;
-      case kEvAccess:
+      case Event::kAccess:
         if (have_owner) visit(e, goid, create, epoch, stack);
         break;
     }
@@ -75,19 +73,19 @@ RestoredAccess restore_access(const Trace& t, Epoch epoch, uintptr_t granule, ui
   replay(evs, [&](const Event& e, uint64_t goid, uint32_t create, Epoch ep,
                   const std::vector<uintptr_t>& stack) {
     if (ep != epoch) return;
-    if (((e.a & kEvWrite) != 0) != is_write || ((e.a & kEvAtomic) != 0) != is_atomic) return;
-    uintptr_t addr = e.b & kPcMask;
-    uint64_t size = e.b >> 48;
-    uintptr_t end = size == kEvMaxSize ? ~uintptr_t{0} : addr + size;
+    if (e.is_write() != is_write || e.is_atomic() != is_atomic) return;
+    uintptr_t addr = e.addr();
+    uint64_t size = e.size();
+    uintptr_t end = size == Event::kMaxSize ? ~uintptr_t{0} : addr + size;
     if (addr >= hi || end <= lo) return;
     r.found = true;
     r.goid = goid;
     r.create_stack = create;
     r.addr = addr;
     r.size = size;
-    r.is_free = (e.a & kEvFree) != 0;
+    r.is_free = e.is_free();
     r.pcs.clear();
-    r.pcs.push_back(e.a & kPcMask);
+    r.pcs.push_back(e.pc());
     for (auto it = stack.rbegin(); it != stack.rend(); ++it) r.pcs.push_back(*it);
   });
   return r;
@@ -98,10 +96,10 @@ bool restore_owner(const Trace& t, Epoch epoch, uint64_t& goid, uint32_t& create
   if (!snapshot(t, evs)) return false;
   bool found = false;
   for (const Event& e : evs) {
-    if (e.a >> 62 != kEvMeta || (e.a & kEvMetaEpoch)) continue;
-    if (static_cast<Epoch>(e.b) > epoch) break;
-    goid = e.a & kPcMask;
-    create_stack = static_cast<uint32_t>(e.b >> 32);
+    if (!e.is_owner()) continue;
+    if (e.epoch() > epoch) break;
+    goid = e.goid();
+    create_stack = e.create_stack();
     found = true;
   }
   return found;

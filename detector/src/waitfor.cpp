@@ -12,7 +12,8 @@ std::vector<std::size_t> lock_holders(const Snapshot& snap, std::size_t waiter) 
   std::vector<std::size_t> out;
   if (!w.waiting || !waits_for_lock(w.kind) || w.objs.empty()) return out;
   uintptr_t lock = w.objs[0];
-  uint8_t mode = w.kind == K::rw_writer_readers ? 1 : w.kind == K::once ? 2 : 0;
+  using M = hooks::LockMode;
+  const M mode = w.kind == K::rw_writer_readers ? M::shared : w.kind == K::once ? M::once : M::exclusive;
   for (std::size_t i = 0; i < snap.gs.size(); i++)
     for (const HeldLockSnap& h : snap.gs[i].held)
       if (h.lock == lock && h.mode == mode) {

@@ -35,7 +35,7 @@ namespace chansan {
 struct HeldLockSnap {
   uintptr_t lock;
   uint32_t stack;
-  uint8_t mode;  // 0 exclusive, 1 shared, 2 once
+  hooks::LockMode mode;
 };
 
 struct GSnap {

@@ -1,6 +1,8 @@
-// Tells sanitizers about goroutine switches (TSan's and ASan's fiber APIs).
-// Empty in plain builds. Called only from switch_to in scheduler.cpp and
-// from goroutine creation and destruction.
+// Tells a sanitizer or the detector about goroutine switches (TSan's and
+// ASan's fiber APIs, chansan's GoroutineState). Empty in plain builds; one
+// file per backend (fibers_tsan.cpp, fibers_asan.cpp, fibers_chansan.cpp),
+// chosen in rt/CMakeLists.txt. Called only from switch_to in scheduler.cpp
+// and from goroutine creation and destruction.
 #pragma once
 
 #include "g.hpp"

@@ -16,6 +16,10 @@
 
 #include "stack.hpp"
 
+namespace chansan::hooks {
+struct GoroutineState;
+}  // namespace chansan::hooks
+
 namespace csp::rt {
 
 enum class GStatus : uint8_t { runnable, running, waiting, dead };
@@ -89,7 +93,13 @@ struct G {
   std::atomic<uint32_t> select_done{0};
   void* param = nullptr;            // set by a waker: the Waiter it completed
   ThreadParker* parker = nullptr;   // non-null: an OS thread, not a goroutine
-  void* sanitizer_fiber = nullptr;  // TSan fiber of this G (sanitizer builds)
+  // What the build's sanitizer backend keeps for this G (one backend per
+  // library, chosen in rt/CMakeLists.txt); unused in plain builds.
+  union Backend {
+    void* tsan_fiber;                                 // TSan: the G's fiber
+    void* asan_fake_stack;                            // ASan: saved while switched out
+    chansan::hooks::GoroutineState* detector_state;   // chansan: the detector's state
+  } backend{nullptr};
   // The synctest bubble this goroutine belongs to (inherited by `go`), and
   // whether the bubble counts it as durably blocked (bubble.cpp).
   Bubble* bubble = nullptr;

@@ -1,15 +1,18 @@
 // The happens-before seam between the runtime and a race detector (Go's
-// racesync/raceacquireg/racereleaseg). Every synchronization point in rt/
-// calls exactly one of these, at the exact point where Go's memory model puts
-// the edge, naming the goroutine on whose behalf the edge is taken (a waker
-// often acts for the goroutine it wakes).
+// racesync/raceacquireg/racereleaseg). Each edge of Go's memory model is
+// made by these calls at the exact point where the model puts it, naming
+// the goroutine on whose behalf the edge is taken (a waker often acts for
+// the goroutine it wakes). One operation may make several edges, as Go's
+// does: a buffered channel's send acquires and releases its slot for the
+// sender, and for a receiver it hands the value to directly (chan.cpp).
 //
-// Three builds, chosen by one macro:
-//  - CSP_HB_NONE (default): empty inline functions, no cost per sync point.
-//  - CSP_HB_TSAN: ThreadSanitizer annotations; an edge for another goroutine
-//    is taken by briefly switching TSan to that goroutine's fiber.
-//  - CSP_HB_CHANSAN: the chansan detector (detector/include/chansan/
-//    runtime_hooks.hpp), in libcsp_race.a.
+// Backends (chosen in rt/CMakeLists.txt, one per library):
+//  - none (CSP_HB_NONE): empty inline functions, no cost per sync point.
+//  - tsan (CSP_HB_TSAN, hb_tsan.cpp): ThreadSanitizer annotations; an edge
+//    for another goroutine is taken by briefly switching TSan to that
+//    goroutine's fiber.
+//  - chansan (CSP_HB_CHANSAN, hb_chansan.cpp): the chansan detector
+//    (detector/include/chansan/runtime_hooks.hpp), in libcsp_race.a.
 //
 // The runtime's own atomics and locks are never visible to a detector: only
 // these calls create edges, so no edge exists that Go's model lacks.

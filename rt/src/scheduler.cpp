@@ -506,8 +506,9 @@ void start_worker_thread(Worker* w) {
   }
   pthread_attr_destroy(&attr);
   if (rc != 0) {
-    std::fprintf(stderr, "fatal error: csp: cannot start worker thread: %s\n", std::strerror(rc));
-    std::abort();
+    char what[128];
+    std::snprintf(what, sizeof what, "cannot start worker thread: %s", std::strerror(rc));
+    fatal(what, __FILE__, __LINE__);
   }
 }
 
@@ -703,6 +704,12 @@ void runtime_init() {
   std::atexit(stop_runtime_at_exit);
   state.store(2, std::memory_order_release);
 }
+
+// For tests (declared by them, not in a header): workers counted as looking
+// for work. Once the program is idle this falls to 0; a leaked count (a
+// spinner counted twice) stays, and with it a runnable goroutine may wait
+// with every worker asleep.
+int spinning_workers_for_test() { return g_sched ? g_sched->nspinning.load(std::memory_order_seq_cst) : 0; }
 
 namespace {
 // Adopt main as goroutine 1 before main() starts.

@@ -1,5 +1,6 @@
 // Clang's thread-safety annotations (-Wthread-safety), as Abseil and marl
 // use them: which lock guards which field is checked at compile time.
+// Shared by rt/ and detector/ (whose InternalMutex is a capability too).
 #pragma once
 
 #if defined(__clang__)
@@ -16,6 +17,7 @@
 #define CSP_TRY_ACQUIRE(...) CSP_TSA(try_acquire_capability(__VA_ARGS__))
 #define CSP_RELEASE(...) CSP_TSA(release_capability(__VA_ARGS__))
 #define CSP_REQUIRES(...) CSP_TSA(requires_capability(__VA_ARGS__))
+#define CSP_EXCLUDES(...) CSP_TSA(locks_excluded(__VA_ARGS__))
 // For the few functions whose lock is released in another context (park's
 // post-switch unlock) or across a set of locks (select), which the analysis
 // cannot follow.

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <atomic>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -79,16 +80,27 @@ TEST_CASE("goroutines run in parallel on several workers", "[go]") {
       while (arrived.load() < 2) std::this_thread::yield();
       wg.done();
     });
-  wg.wait();
+  wg.wait();  // a hang here: the two never ran at once
   csp::set_max_procs(old);
+  CHECK(arrived.load() == 2);
 }
 
 TEST_CASE("yield lets other goroutines on the same worker run", "[go]") {
+  // A goroutine on the one worker starts a child and never blocks: only its
+  // yields can let the child run. (The test's own thread is no worker, so
+  // the parent must be a goroutine; with a yield that does not switch, the
+  // child never runs and `ran` stays false.)
   int old = csp::set_max_procs(1);
-  std::atomic<bool> flag{false};
-  csp::go([&] { flag = true; });
-  while (!flag.load()) csp::yield();
+  auto ran = std::make_shared<std::atomic<bool>>(false);
+  auto result = csp::make_chan<bool>(1);
+  csp::go([=] {
+    csp::go([=] { *ran = true; });
+    for (int i = 0; i < 100 && !ran->load(); i++) csp::yield();
+    result.send(ran->load());
+  });
+  const bool child_ran = result.recv();
   csp::set_max_procs(old);
+  CHECK(child_ran);
 }
 
 TEST_CASE("deep recursion fits in a goroutine stack", "[go]") {

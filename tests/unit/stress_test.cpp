@@ -1,9 +1,16 @@
-// Stress cases: sized to finish in seconds in every build, tagged [stress].
+// Stress cases, tagged [stress]: sized to finish in seconds in every build
+// by default, 10x longer with ./test.sh --long (stress_scale()).
 #include <catch2/catch.hpp>
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <vector>
 
 #include "test_util.hpp"
+
+namespace csp::rt {
+int spinning_workers_for_test();  // scheduler.cpp
+}
 
 TEST_CASE("100k goroutines can be parked at once", "[stress]") {
 #if defined(__has_feature)
@@ -39,7 +46,7 @@ TEST_CASE("millions of channel operations across many goroutines keep every valu
   FOR_EACH_PROCS(procs) {
     for (std::size_t cap : {0, 1, 16, 128}) {
       constexpr int producers = 4, consumers = 4;
-      const long per = cap == 0 ? 20000 : 100000;
+      const long per = (cap == 0 ? 20000L : 100000L) * stress_scale();
       auto ch = csp::make_chan<long>(cap);
       std::atomic<long> sum{0}, count{0};
       csp::wait_group pwg, cwg;
@@ -70,7 +77,7 @@ TEST_CASE("millions of channel operations across many goroutines keep every valu
 
 TEST_CASE("close racing with senders and receivers loses nothing and panics only senders", "[stress]") {
   FOR_EACH_PROCS(procs) {
-    for (int round = 0; round < 100; round++) {
+    for (int round = 0; round < 100 * stress_scale(); round++) {
       for (std::size_t cap : {0, 4}) {
         auto ch = csp::make_chan<int>(cap);
         std::atomic<int> sent{0}, received{0}, panicked{0};
@@ -105,11 +112,11 @@ TEST_CASE("close racing with senders and receivers loses nothing and panics only
 
 TEST_CASE("select over many channels fed concurrently receives every value once", "[stress]") {
   FOR_EACH_PROCS(procs) {
-    constexpr int n = 40000;
+    const int n = 40000 * stress_scale();
     std::vector<csp::chan<int>> cs;
     for (int i = 0; i < 4; i++) cs.push_back(csp::make_chan<int>(i));  // caps 0..3
     for (int s = 0; s < 4; s++)
-      csp::go([c = cs[s], s] {
+      csp::go([c = cs[s], s, n] {
         for (int i = s * n / 4; i < (s + 1) * n / 4; i++) c.send(i);
       });
     long sum = 0;
@@ -122,13 +129,16 @@ TEST_CASE("select over many channels fed concurrently receives every value once"
   }
 }
 
-TEST_CASE("changing max_procs while goroutines hand off work loses no wake-up", "[stress]") {
-  // Exercises set_max_procs racing with wake-ups. Context: a hang seen once
-  // in 20 runs of the whole suite (set_max_procs woke a worker that was
-  // awake but still listed idle; a concurrent wakep counted it as a spinner
-  // twice; the leaked count left a runnable goroutine with every worker
-  // asleep). This test did not reproduce that race on demand; the fix is
-  // the explicit worker state in scheduler.cpp.
+TEST_CASE("changing max_procs while goroutines hand off work leaks no spinning count", "[stress]") {
+  // set_max_procs racing with wake-ups. The bug this pins down (fixed by
+  // the explicit worker state in scheduler.cpp): set_max_procs woke a
+  // worker that was awake but still listed idle, a concurrent wakep counted
+  // it as a spinner twice, and the leaked count later left a runnable
+  // goroutine with every worker asleep — a hang once in 20 suite runs. The
+  // hang needs a rare second interleaving; the leak does not, and it
+  // lasts: once the work is done and the workers have gone to sleep, no
+  // worker may still be counted as spinning.
+  const int total = 20000 * stress_scale();
   int old = csp::set_max_procs(2);
   auto work = csp::make_chan<int>(4), results = csp::make_chan<int>(4);
   csp::wait_group wg;
@@ -143,7 +153,7 @@ TEST_CASE("changing max_procs while goroutines hand off work loses no wake-up", 
     results.close();
   });
   csp::go([&] {
-    for (int i = 0; i < 20000; i++) {
+    for (int i = 0; i < total; i++) {
       work.send(i);
       if (i % 4 == 0) csp::set_max_procs(1 + (i / 4) % 4);
     }
@@ -153,6 +163,13 @@ TEST_CASE("changing max_procs while goroutines hand off work loses no wake-up", 
   int n = 0;
   for (int v : results) sum += v, n++;
   csp::set_max_procs(old);
-  REQUIRE(n == 20000);
-  REQUIRE(sum == 20000L * 19999 / 2);
+  REQUIRE(n == total);
+  REQUIRE(sum == long(total) * (total - 1) / 2);
+  // Spinners give up after a few microseconds without work; a leaked count
+  // never goes back to 0. Bounded wait, not an ordering: 5 s is 1000x the
+  // longest spin.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (csp::rt::spinning_workers_for_test() != 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK(csp::rt::spinning_workers_for_test() == 0);
 }

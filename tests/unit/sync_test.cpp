@@ -280,5 +280,9 @@ TEST_CASE("cond works over an rwmutex's reader locker", "[sync]") {
   ready = true;
   rw.unlock();
   c.broadcast();
+  // The waiter returns from wait() holding the read lock, sees `ready` and
+  // releases it: the writer can lock again.
   done.recv();
+  CHECK(rw.try_lock());
+  rw.unlock();
 }

@@ -117,11 +117,14 @@ void bubble_deadlocked(const uint64_t* ids, std::size_t n);
 // watchdog's timer, so every replay checks at the same points.
 void schedule_idle();
 
-// `mode`: 0 exclusive (mutex, rwmutex writer), 1 shared (rwmutex reader),
-// 2 once (the goroutine running a once's function). Called when g owns the
-// lock, and before it gives it up.
-void lock_acquired(GoroutineState* g, const void* lock, int mode, const void* pc);
-void lock_released(GoroutineState* g, const void* lock, int mode);
+// How a lock is held (the runtime's wf::LockMode, the same values): a
+// mutex or an rwmutex's writer, an rwmutex's reader, or the goroutine
+// running a once's function (callers wait for it; it is not part of the
+// lock order).
+enum class LockMode : uint8_t { exclusive = 0, shared = 1, once = 2 };
+// Called when g owns the lock, and before it gives it up.
+void lock_acquired(GoroutineState* g, const void* lock, LockMode mode, const void* pc);
+void lock_released(GoroutineState* g, const void* lock, LockMode mode);
 // Brackets the runtime's own records: not heap blocks of the program.
 void runtime_owned_begin();
 void runtime_owned_end();

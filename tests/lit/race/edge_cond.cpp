@@ -11,6 +11,8 @@
 #include <csp/csp.hpp>
 #include <cstdio>
 
+#include "../Inputs/invisible_barrier.hpp"
+
 int ready_value;
 bool ready;
 
@@ -19,15 +21,17 @@ int main() {
   csp::cond cv(mu);
   csp::wait_group wg;
   wg.add(1);
+  InvisibleBarrier waiting(2);
   csp::go([&] {
     mu.lock();
-    while (!ready) cv.wait();
+    invisible_barrier_wait(&waiting);
+    while (!ready) cv.wait();  // lets mu go: main's lock below waits for that
     volatile int v = ready_value;
     (void)v;
     mu.unlock();
     wg.done();
   });
-  csp::sleep(std::chrono::milliseconds(5));
+  invisible_barrier_wait(&waiting);  // the waiter holds mu, about to wait
 #ifdef RACY
   ready_value = 3;  // written outside the lock, after the waiter may have read it
 #endif

@@ -11,19 +11,23 @@
 #include <csp/csp.hpp>
 #include <cstdio>
 
+#include "../Inputs/invisible_barrier.hpp"
+
 int reason;
 
 int main() {
   auto [ctx, cancel] = csp::with_cancel(csp::background());
   csp::wait_group wg;
   wg.add(1);
+  InvisibleBarrier started(2);
   csp::go([&, ctx = ctx] {
+    invisible_barrier_wait(&started);
     ctx.done().recv();  // returns once cancelled
     volatile int v = reason;
     (void)v;
     wg.done();
   });
-  csp::sleep(std::chrono::milliseconds(5));
+  invisible_barrier_wait(&started);  // the goroutine is about to wait
 #ifndef RACY
   reason = 1;
 #endif

@@ -11,11 +11,14 @@
 #include <csp/csp.hpp>
 #include <cstdio>
 
+#include "../Inputs/invisible_barrier.hpp"
+
 int x;
 
 int main() {
   auto ch = csp::make_chan<int>();
-  csp::go([=] {
+  InvisibleBarrier finished(2);
+  csp::go([=, &finished] {
 #ifndef RACY
     x = 42;  // before the send
 #endif
@@ -23,10 +26,11 @@ int main() {
 #ifdef RACY
     x = 42;  // after the send: unordered with main's read
 #endif
+    invisible_barrier_wait(&finished);
   });
   ch.recv();
   std::printf("x=%d\n", x);
-  csp::sleep(std::chrono::milliseconds(20));
+  invisible_barrier_wait(&finished);  // the goroutine's write has happened
   std::printf("done\n");
 }
 

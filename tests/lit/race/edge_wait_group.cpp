@@ -11,10 +11,13 @@
 #include <csp/csp.hpp>
 #include <cstdio>
 
+#include "../Inputs/invisible_barrier.hpp"
+
 int results[8];
 
 int main() {
   csp::wait_group wg;
+  InvisibleBarrier finished(9);
   for (int i = 0; i < 8; i++) {
     wg.add(1);
     csp::go([&, i] {
@@ -23,12 +26,13 @@ int main() {
 #ifdef RACY
       results[i] = -i;  // after done: unordered with main's read
 #endif
+      invisible_barrier_wait(&finished);
     });
   }
   wg.wait();
   int sum = 0;
   for (int r : results) sum += r;
-  csp::sleep(std::chrono::milliseconds(20));
+  invisible_barrier_wait(&finished);  // every goroutine's writes have happened
   std::printf("sum=%d\ndone\n", sum);
 }
 

@@ -24,8 +24,8 @@ struct TestTrace {
   }
   // A part header, as the runtime writes at each part boundary.
   void header(uint64_t goid, Epoch e, uint32_t create, const std::vector<uintptr_t>& stack) {
-    put(ev_owner(goid, e, create));
-    for (uintptr_t pc : stack) put(ev_enter(pc));
+    put(Event::owner(goid, e, create));
+    for (uintptr_t pc : stack) put(Event::enter(pc));
   }
 };
 
@@ -34,11 +34,11 @@ struct TestTrace {
 TEST_CASE("replay restores an earlier access's stack, goroutine and size", "[trace]") {
   TestTrace tt(4096);
   tt.header(7, 3, 42, {0x1000});
-  tt.put(ev_enter(0x2000));
-  tt.put(ev_access(0x2010, 0x5000, 4, /*write*/ true, false, false));
-  tt.put(ev_exit());
-  tt.put(ev_epoch(4));
-  tt.put(ev_access(0x1010, 0x5004, 4, false, false, false));
+  tt.put(Event::enter(0x2000));
+  tt.put(Event::access(0x2010, 0x5000, 4, /*write*/ true, false, false));
+  tt.put(Event::exit());
+  tt.put(Event::epoch_change(4));
+  tt.put(Event::access(0x1010, 0x5004, 4, false, false, false));
 
   RestoredAccess w = restore_access(tt.t, 3, 0x5000, 0x0f, true, false);
   REQUIRE(w.found);
@@ -59,9 +59,9 @@ TEST_CASE("replay restores an earlier access's stack, goroutine and size", "[tra
 TEST_CASE("replay follows owner changes within a slot", "[trace]") {
   TestTrace tt(4096);
   tt.header(1, 1, 0, {0xa});
-  tt.put(ev_access(0xa1, 0x100, 8, true, false, false));
+  tt.put(Event::access(0xa1, 0x100, 8, true, false, false));
   tt.header(2, 5, 9, {0xb});  // a new owner, from epoch 5
-  tt.put(ev_access(0xb1, 0x100, 8, true, false, false));
+  tt.put(Event::access(0xb1, 0x100, 8, true, false, false));
   REQUIRE(restore_access(tt.t, 1, 0x100, 0xff, true, false).goid == 1);
   RestoredAccess second = restore_access(tt.t, 5, 0x100, 0xff, true, false);
   REQUIRE(second.goid == 2);
@@ -77,11 +77,11 @@ TEST_CASE("events overwritten by the ring are not restored, recent ones are", "[
   const std::size_t size = 2 * Trace::kPartEvents;
   TestTrace tt(size);
   tt.header(3, 1, 0, {});
-  tt.put(ev_access(0x77, 0x900, 8, true, false, false));  // old: will be overwritten
+  tt.put(Event::access(0x77, 0x900, 8, true, false, false));  // old: will be overwritten
   // Fill several parts at epoch 2, each starting with a header.
   for (uint64_t i = 0; tt.t.pos.load() < 5 * Trace::kPartEvents; i++) {
     if ((tt.t.pos.load() & (Trace::kPartEvents - 1)) == 0) tt.header(3, 2, 0, {});
-    else tt.put(ev_access(0x88, 0x1000 + 8 * (i % 64), 8, false, false, false));
+    else tt.put(Event::access(0x88, 0x1000 + 8 * (i % 64), 8, false, false, false));
   }
   REQUIRE_FALSE(restore_access(tt.t, 1, 0x900, 0xff, true, false).found);
   REQUIRE(restore_access(tt.t, 2, 0x1000, 0xff, false, false).found);

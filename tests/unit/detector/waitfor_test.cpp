@@ -6,6 +6,7 @@
 #include "waitfor.hpp"
 
 using namespace chansan;
+using chansan::hooks::LockMode;
 using K = hooks::WaitKind;
 
 namespace {
@@ -151,9 +152,9 @@ TEST_CASE("stuck: memory the search does not know counts as reachable while anyt
 TEST_CASE("lock cycles: each goroutine waits on a lock the next one holds", "[waitfor]") {
   Snapshot s;
   s.gs.push_back(waiting(1, K::mutex, {0xa}));
-  s.gs[0].held = {{0xb, 0, 0}};
+  s.gs[0].held = {{0xb, 0, LockMode::exclusive}};
   s.gs.push_back(waiting(2, K::mutex, {0xb}));
-  s.gs[1].held = {{0xa, 0, 0}};
+  s.gs[1].held = {{0xa, 0, LockMode::exclusive}};
   s.gs.push_back(waiting(3, K::mutex, {0xa}));  // waits on the cycle, not in it
   auto cycles = find_lock_cycles(s);
   REQUIRE(cycles.size() == 1);
@@ -163,10 +164,10 @@ TEST_CASE("lock cycles: each goroutine waits on a lock the next one holds", "[wa
 TEST_CASE("lock cycles: a holder that can still run breaks the cycle", "[waitfor]") {
   Snapshot s;
   s.gs.push_back(waiting(1, K::mutex, {0xa}));
-  s.gs[0].held = {{0xb, 0, 0}};
+  s.gs[0].held = {{0xb, 0, LockMode::exclusive}};
   GSnap holder;
   holder.id = 2;
-  holder.held = {{0xa, 0, 0}};
+  holder.held = {{0xa, 0, LockMode::exclusive}};
   s.gs.push_back(holder);
   CHECK(find_lock_cycles(s).empty());
 }
@@ -176,9 +177,9 @@ TEST_CASE("lock cycles: a recursive read lock behind a waiting writer", "[waitfo
   // the rwmutex as a pending writer and waits for readers to leave.
   Snapshot s;
   s.gs.push_back(waiting(1, K::rw_reader, {0x80}));
-  s.gs[0].held = {{0x80, 0, 1}};
+  s.gs[0].held = {{0x80, 0, LockMode::shared}};
   s.gs.push_back(waiting(2, K::rw_writer_readers, {0x80}));
-  s.gs[1].held = {{0x80, 0, 0}};
+  s.gs[1].held = {{0x80, 0, LockMode::exclusive}};
   auto cycles = find_lock_cycles(s);
   REQUIRE(cycles.size() == 1);
   CHECK(ids(s, cycles[0]) == std::vector<uint64_t>{1, 2});
@@ -187,8 +188,8 @@ TEST_CASE("lock cycles: a recursive read lock behind a waiting writer", "[waitfo
 TEST_CASE("lock cycles: readers sharing a lock do not wait for each other", "[waitfor]") {
   Snapshot s;
   s.gs.push_back(waiting(1, K::rw_reader, {0x40}));  // waits for a writer: none holds it
-  s.gs[0].held = {{0x40, 0, 1}};
+  s.gs[0].held = {{0x40, 0, LockMode::shared}};
   s.gs.push_back(waiting(2, K::rw_reader, {0x40}));
-  s.gs[1].held = {{0x40, 0, 1}};
+  s.gs[1].held = {{0x40, 0, LockMode::shared}};
   CHECK(find_lock_cycles(s).empty());
 }
