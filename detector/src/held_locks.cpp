@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "blocking_internal.hpp"
+#include "check.hpp"
 #include "hash.hpp"
 #include "lock_graph.hpp"
 #include "report_out.hpp"
@@ -36,6 +37,8 @@ std::unordered_set<uint64_t>* g_seen_inversions CSP_GUARDED_BY(graph_mu) = nullp
 // the sequence count (no atomic read-modify-write on the lock path).
 struct HeldWrite {
   explicit HeldWrite(GState* g) : g_(g) {
+    // Only the owner writes, one write at a time: never inside another.
+    CHANSAN_CHECK((g_->held_seq.load(std::memory_order_relaxed) & 1) == 0);
     g_->held_seq.store(g_->held_seq.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     std::atomic_thread_fence(std::memory_order_release);
   }

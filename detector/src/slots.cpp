@@ -87,6 +87,8 @@ void attach_slot(GState* g) {
     if (idx < 0) sched_yield();  // every slot is running: wait for one to park
   }
   Slot& s = ctx->slots[idx];
+  // Ours now, running, with its trace mapped.
+  CHANSAN_CHECK(s.state.load(std::memory_order_relaxed) == (me | 1) && s.trace.events != nullptr);
   Epoch start = s.epoch_hwm.load(std::memory_order_acquire) + 1;
   g->slot = &s;
   g->sid = static_cast<Sid>(idx);

@@ -82,6 +82,7 @@ struct Trace {
   // KiB) per part keeps that cost under 1% for stacks of ordinary depth,
   // and replay never reads more than the ring plus one part.
   static constexpr uint64_t kPartEvents = 1024;
+  static_assert((kPartEvents & (kPartEvents - 1)) == 0, "part boundaries are found by masking");
   Event* events = nullptr;  // reserved on the slot's first use
   uint64_t mask = 0;        // size - 1
   std::atomic<uint64_t> pos{0};

@@ -26,6 +26,37 @@ TEST_CASE("a shadow cell round-trips every field", "[shadow]") {
             }
 }
 
+TEST_CASE("the hot path's covering test agrees with the readable formula", "[shadow]") {
+  // access.cpp decides on the raw words (Shadow::covering_bytes) whether an
+  // earlier cell of this goroutine and epoch makes the check unneeded; it
+  // must say exactly what the named fields say, for every kind of pair.
+  std::vector<Shadow> cells{Shadow()};  // the empty cell too
+  for (int sid : {0, 1, 255})
+    for (uint32_t epoch : {1u, 2u, 0xfffffffeu})
+      for (unsigned off : {0u, 3u, 4u})
+        for (unsigned size : {1u, 4u})
+          for (bool read : {false, true})
+            for (bool atomic : {false, true})
+              cells.push_back(Shadow::access(static_cast<Sid>(sid), epoch, 0x2000 + off, size, read, atomic));
+  std::size_t covering = 0;
+  for (Shadow cell : cells)
+    for (Shadow cur : cells) {
+      if (cur.empty()) continue;  // the current access is never empty
+      const uint64_t fast = Shadow::covering_bytes(cell.raw(), cur.raw());
+      REQUIRE(fast == Shadow::covering_bytes_readable(cell, cur));
+      covering += fast != 0;
+    }
+  REQUIRE(covering > 0);  // the pairs include covering ones, not only misses
+}
+
+TEST_CASE("a goroutine's stamp and an access's bits make the cell Shadow::access builds", "[shadow]") {
+  for (bool read : {false, true})
+    for (bool atomic : {false, true}) {
+      const uint64_t raw = Shadow::stamp(7, 12345) | Shadow::byte_mask(0x3002, 2) | Shadow::kind_bits(read, atomic);
+      REQUIRE(raw == Shadow::access(7, 12345, 0x3002, 2, read, atomic).raw());
+    }
+}
+
 TEST_CASE("an access wider than the rest of its granule is clipped to it", "[shadow]") {
   REQUIRE(Shadow::byte_mask(0x1006, 4) == 0b11000000);
   REQUIRE(Shadow::byte_mask(0x1000, 16) == 0xff);

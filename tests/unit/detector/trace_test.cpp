@@ -31,6 +31,36 @@ struct TestTrace {
 
 }  // namespace
 
+TEST_CASE("a trace event round-trips every field", "[trace]") {
+  const uintptr_t pc = 0x7fff12345678, addr = 0x7ffe00001230;
+  for (bool w : {false, true})
+    for (bool a : {false, true})
+      for (bool f : {false, true}) {
+        Event e = Event::access(pc, addr, 24, w, a, f);
+        REQUIRE(e.type() == Event::kAccess);
+        REQUIRE(e.pc() == pc);
+        REQUIRE(e.addr() == addr);
+        REQUIRE(e.size() == 24);
+        REQUIRE(e.is_write() == w);
+        REQUIRE(e.is_atomic() == a);
+        REQUIRE(e.is_free() == f);
+      }
+  REQUIRE(Event::access(pc, addr, 1 << 20, true, false, false).size() == Event::kMaxSize);
+  REQUIRE(Event::enter(pc).type() == Event::kEnter);
+  REQUIRE(Event::enter(pc).pc() == pc);
+  REQUIRE(Event::exit().type() == Event::kExit);
+  Event o = Event::owner(0x123456789a, 77, 0xdeadbeef);
+  REQUIRE(o.is_owner());
+  REQUIRE_FALSE(o.is_epoch_change());
+  REQUIRE(o.goid() == 0x123456789a);
+  REQUIRE(o.epoch() == 77);
+  REQUIRE(o.create_stack() == 0xdeadbeef);
+  Event c = Event::epoch_change(0xfffffffe);
+  REQUIRE(c.is_epoch_change());
+  REQUIRE_FALSE(c.is_owner());
+  REQUIRE(c.epoch() == 0xfffffffe);
+}
+
 TEST_CASE("replay restores an earlier access's stack, goroutine and size", "[trace]") {
   TestTrace tt(4096);
   tt.header(7, 3, 42, {0x1000});
