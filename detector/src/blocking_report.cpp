@@ -71,7 +71,7 @@ void emit(const BlockingReport& r, SuppressionKind kind) {
     stacks.push_back(&g.created_at);
   }
   if (suppressed(kind, stacks)) return;
-  emit_report(ctx->options.report_format == ReportFormat::json ? render_json(r) : render_text(r));
+  emit_report(r);
 }
 
 }  // namespace

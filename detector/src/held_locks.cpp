@@ -124,7 +124,7 @@ void report_inversion(const std::vector<LockEdge>& cycle) {
     stacks.push_back(&e.to_stack);
   }
   if (suppressed(SuppressionKind::deadlock, stacks)) return;
-  emit_report(ctx->options.report_format == ReportFormat::json ? render_json(r) : render_text(r));
+  emit_report(r);
 }
 
 }  // namespace

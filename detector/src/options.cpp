@@ -68,8 +68,10 @@ bool parse_options(const std::string& spec, Options& o, std::string& error) {
         o.report_format = ReportFormat::text;
       } else if (value == "json") {
         o.report_format = ReportFormat::json;
+      } else if (value == "sarif") {
+        o.report_format = ReportFormat::sarif;
       } else {
-        return bad("text or json");
+        return bad("text, json or sarif");
       }
     } else if (name == "detect_deadlocks") {
       if (!parse_bool(value, o.detect_deadlocks)) return bad("0 or 1");
@@ -77,10 +79,14 @@ bool parse_options(const std::string& spec, Options& o, std::string& error) {
       if (!parse_bool(value, o.detect_leaks)) return bad("0 or 1");
     } else if (name == "history_size") {
       if (!parse_int(value, 0, 7, o.history_size)) return bad("an integer from 0 to 7");
+    } else if (name == "verbose_stacks") {
+      if (!parse_bool(value, o.verbose_stacks)) return bad("0 or 1");
+    } else if (name == "strip_path_prefix") {
+      o.strip_path_prefix = value;
     } else {
       error = "CHANSAN_OPTIONS: unknown option '" + name +
               "' (known: exitcode, halt_on_error, log_path, suppressions, report_format, "
-              "detect_deadlocks, detect_leaks, history_size)";
+              "detect_deadlocks, detect_leaks, history_size, verbose_stacks, strip_path_prefix)";
       return false;
     }
   }

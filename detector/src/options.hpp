@@ -8,7 +8,7 @@
 
 namespace chansan {
 
-enum class ReportFormat { text, json };
+enum class ReportFormat { text, json, sarif };
 
 struct Options {
   int exitcode = 66;            // exit code of a run with findings
@@ -19,6 +19,8 @@ struct Options {
   bool detect_deadlocks = true;
   bool detect_leaks = true;
   int history_size = 3;         // 0..7: how far back an earlier access's stack is kept
+  bool verbose_stacks = false;  // every frame, full type names, paths as symbolized
+  std::string strip_path_prefix;  // as TSan's: a path's part up to and including it is not shown
 };
 
 // Parses `spec` over the defaults. On error returns false and sets `error`

@@ -124,19 +124,21 @@ void report_race(GState* g, Shadow old, uintptr_t granule, uintptr_t addr, std::
   trim_plumbing(r.current.stack);
   trim_plumbing(r.previous.stack);
   trim_plumbing(r.location.allocated_at);
-  // One report per pair of source locations (two PCs of one line, as the
-  // read and the write of `x++`, are one location).
+  // One report per pair of user source locations: the first frame of each
+  // stack outside the standard library and the csp runtime (two PCs of one
+  // line, as the read and the write of `x++`, are one location; a std::map
+  // raced on from one line of user code is one report, whichever of its
+  // internals the two accesses met).
   auto where = [](const Access& a) {
-    const Frame* f = a.stack.empty() ? nullptr : &a.stack.front();
-    return f ? f->file + ":" + std::to_string(f->line) + ":" + std::to_string(f->column) + f->function
-             : std::string("?");
+    const Frame* f = first_user_frame(a.stack);
+    return f ? f->file + ":" + std::to_string(f->line) + " " + f->function : std::string("?");
   };
   std::string w1 = where(r.current), w2 = where(r.previous);
   if (w2 < w1) std::swap(w1, w2);
   uint64_t hash = std::hash<std::string>()(w1 + "|" + w2);
   if (!r.previous.stack_lost && !first_time(seen_pairs, hash)) return;
   if (suppressed(SuppressionKind::race, {&r.current.stack, &r.previous.stack}, r.location.name)) return;
-  emit_report_locked(ctx->options.report_format == ReportFormat::json ? render_json(r) : render_text(r));
+  emit_report_locked(r);
 }
 
 }  // namespace chansan

@@ -1,6 +1,8 @@
 // Rendering of findings; see report.hpp.
 #include "report.hpp"
 
+#include "readable.hpp"
+
 #include <cstdio>
 
 #include <cstring>
@@ -8,38 +10,16 @@
 namespace chansan {
 namespace {
 
-bool is_library(const Frame& f) {
-  static const char* const kFunctions[] = {"csp::", "std::", "__gnu_cxx::", "__chansan_", "__gthread_"};
-  // libstdc++'s headers, its target-specific ones (gthr-default.h) too.
-  static const char* const kFiles[] = {"/include/c++/", "-linux-gnu/c++/", "/include/csp/", "/rt/src/"};
-  for (const char* p : kFunctions)
-    if (f.function.rfind(p, 0) == 0) return true;
-  for (const char* p : kFiles)
-    if (f.file.find(p) != std::string::npos) return true;
-  // The frame a report adds for a free (the interceptor itself).
-  return f.function == "free" && f.file.empty();
-}
-
 std::string hex(uintptr_t v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "0x%012lx", static_cast<unsigned long>(v));
   return buf;
 }
 
-std::string where(const Frame& f) {
-  if (f.file.empty()) return "<unknown>";
-  return f.file + ":" + std::to_string(f.line) + ":" + std::to_string(f.column);
-}
-
-void text_stack(std::string& out, const std::vector<Frame>& stack) {
-  for (std::size_t i = 0; i < stack.size(); i++)
-    out += "    #" + std::to_string(i) + " " + stack[i].function + " " + where(stack[i]) + "\n";
-}
-
 // Goroutines by their id; OS threads (ids from kFirstThreadId up) as TSan
 // names them: the first one, which the detector starts on, is the main
 // thread unless the csp runtime made it goroutine 1.
-std::string goroutine_name(uint64_t id) {
+std::string name_of_goroutine(uint64_t id) {
   if (id == kFirstThreadId) return "main thread";
   if (id > kFirstThreadId) return "thread T" + std::to_string(id - kFirstThreadId);
   return "goroutine " + std::to_string(id);
@@ -53,7 +33,7 @@ void text_access(std::string& out, const Access& a, bool previous) {
   out += "  " + op + " of size " + std::to_string(a.size) + " at " + hex(a.address) + " by " +
          goroutine_name(a.goroutine) + ":\n";
   if (a.stack_lost) out += "    [stack of this earlier access is beyond the history kept; see history_size]\n";
-  text_stack(out, a.stack);
+  out += text_stack(a.stack);
   out += "\n";
 }
 
@@ -65,7 +45,7 @@ void text_goroutines(std::string& out, const std::vector<GoroutineDesc>& gorouti
       continue;
     }
     out += "  " + goroutine_name(g.id) + " created at:\n";
-    text_stack(out, g.created_at);
+    out += text_stack(g.created_at);
     out += "\n";
   }
 }
@@ -97,7 +77,7 @@ std::string json_frames(const std::vector<Frame>& stack) {
   for (std::size_t i = 0; i < stack.size(); i++) {
     const Frame& f = stack[i];
     if (i) o += ",";
-    o += "{\"function\":" + js(f.function) + ",\"file\":" + js(f.file) +
+    o += "{\"function\":" + js(display_function(f.function)) + ",\"file\":" + js(stripped_path(f.file)) +
          ",\"line\":" + std::to_string(f.line) + ",\"column\":" + std::to_string(f.column) + "}";
   }
   return o + "]";
@@ -153,7 +133,7 @@ void trim_plumbing(std::vector<Frame>& stack, bool keep_innermost) {
 
 const Frame* first_user_frame(const std::vector<Frame>& stack) {
   for (const Frame& f : stack)
-    if (!is_library(f)) return &f;
+    if (!library_of(f)) return &f;
   return stack.empty() ? nullptr : &stack.front();
 }
 
@@ -165,8 +145,8 @@ const char* g_replay_line = nullptr;
 std::string summary_text(const char* kind, const std::vector<Frame>& stack) {
   std::string out = std::string("SUMMARY: chansan: ") + kind;
   if (const Frame* f = first_user_frame(stack))
-    out += " " + (f->file.empty() ? std::string("<unknown>") : f->file + ":" + std::to_string(f->line)) +
-           " in " + f->function;
+    out += " " + (f->file.empty() ? std::string("<unknown>") : display_path(f->file) + ":" + std::to_string(f->line)) +
+           " in " + display_function(f->function);
   out += "\n";
   if (g_replay_line) out += std::string(g_replay_line) + "\n";
   return out + "==================\n";
@@ -177,8 +157,8 @@ std::string summary_text(const char* kind, const std::vector<Frame>& stack) {
 std::string summary_json(const std::vector<Frame>& stack) {
   std::string out = "null";
   if (const Frame* f = first_user_frame(stack))
-    out = "{\"file\":" + js(f->file) + ",\"line\":" + std::to_string(f->line) + ",\"function\":" +
-          js(f->function) + "}";
+    out = "{\"file\":" + js(stripped_path(f->file)) + ",\"line\":" + std::to_string(f->line) + ",\"function\":" +
+          js(display_function(f->function)) + "}";
   if (g_replay_line) {
     const char* eq = std::strchr(g_replay_line, ' ');  // "replay: CSP_SCHEDULE=..."
     out += ",\"replay\":" + js(eq ? eq + 1 : g_replay_line);
@@ -212,7 +192,7 @@ std::string render_text(const RaceReport& r) {
     case LocationKind::heap:
       out += "  Location is heap block of size " + std::to_string(l.size) + " at " + hex(l.address) +
              " allocated by " + goroutine_name(l.goroutine) + ":\n";
-      text_stack(out, l.allocated_at);
+      out += text_stack(l.allocated_at);
       out += "\n";
       break;
     case LocationKind::stack:
@@ -258,14 +238,14 @@ std::string render_text(const BlockingReport& r) {
     }
     if (!g.holders.empty()) out += " held by goroutine " + ids(g.holders, ", ");
     out += ":\n";
-    text_stack(out, g.stack);
+    out += text_stack(g.stack);
     if (!g.held_since.empty()) {
       out += "  goroutine " + std::to_string(g.holders[0]) + " took it at:\n";
-      text_stack(out, g.held_since);
+      out += text_stack(g.held_since);
     }
     if (!g.created_at.empty()) {
       out += "  " + goroutine_name(g.id) + " created at:\n";
-      text_stack(out, g.created_at);
+      out += text_stack(g.created_at);
     }
     out += "\n";
   }
@@ -311,9 +291,9 @@ std::string render_text(const LockOrderReport& r) {
   for (const LockOrderEdge& e : r.edges) {
     out += "  Mutex " + mutex_name(r, e.to) + " acquired here while holding mutex " + mutex_name(r, e.from) +
            " in " + goroutine_name(e.goroutine) + ":\n";
-    text_stack(out, e.to_stack);
+    out += text_stack(e.to_stack);
     out += "\n  Mutex " + mutex_name(r, e.from) + " previously acquired by the same goroutine here:\n";
-    text_stack(out, e.from_stack);
+    out += text_stack(e.from_stack);
     out += "\n";
   }
   text_goroutines(out, r.goroutines);
@@ -336,6 +316,10 @@ std::string render_json(const LockOrderReport& r) {
 }
 
 bool seeded_schedule() { return g_replay_line != nullptr; }
+
+std::string json_quote(const std::string& s) { return js(s); }
+std::string hex_address(uintptr_t v) { return hex(v); }
+std::string goroutine_name(uint64_t id) { return name_of_goroutine(id); }
 
 namespace hooks {
 void set_replay_line(const char* line) { g_replay_line = line; }

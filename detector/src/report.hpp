@@ -137,6 +137,11 @@ void trim_plumbing(std::vector<Frame>& stack, bool keep_innermost = true);
 std::string render_text(const RaceReport& r);
 std::string render_json(const RaceReport& r);
 
+// Pieces every rendering (text, JSON, SARIF) shares.
+std::string json_quote(const std::string& s);   // a JSON string literal
+std::string hex_address(uintptr_t v);           // 0x%012lx, as TSan writes addresses
+std::string goroutine_name(uint64_t id);        // "goroutine 3", "main thread", "thread T2"
+
 // Under a seeded schedule (CSP_SCHEDULE): one worker runs every goroutine,
 // so while the caller runs, nothing else of the program does.
 bool seeded_schedule();

@@ -1,12 +1,18 @@
 // See report_out.hpp.
 #include "report_out.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 
+#include "check.hpp"
 #include "internal.hpp"
+#include "readable.hpp"
+#include "sarif.hpp"
 #include "stack_depot.hpp"
 #include "symbolize.hpp"
 
@@ -24,26 +30,104 @@ void write_all(int fd, const std::string& s) {
   }
 }
 
-}  // namespace
+// The SARIF results so far; a forked child starts its own log.
+struct SarifOut {
+  std::vector<std::string> results;
+  pid_t pid = 0;
+  bool to_file = false;  // <log_path>.<pid>.sarif; else the log fd, at exit
+};
+SarifOut* sarif CSP_GUARDED_BY(report_mu);
 
-void emit_report_locked(const std::string& text) {
-  write_all(ctx->log_fd, text);
+// Rewrites the log file whole (through a rename, so a reader never sees
+// half of it); in stream mode only at the end (`final`).
+void write_sarif_locked(bool final) CSP_REQUIRES(report_mu) {
+  if (!sarif) return;
+  if (sarif->pid != getpid()) {
+    sarif->pid = getpid();
+    sarif->results.clear();
+  }
+  std::string doc = sarif_log(sarif->results);
+  if (!sarif->to_file) {
+    if (final) write_all(ctx->log_fd, doc);
+    return;
+  }
+  std::string path = ctx->options.log_path + "." + std::to_string(sarif->pid) + ".sarif";
+  std::string tmp = path + ".tmp";
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fatal_error("cannot write SARIF log '" + tmp + "': " + std::strerror(errno));
+  write_all(fd, doc);
+  close(fd);
+  if (rename(tmp.c_str(), path.c_str()) != 0)
+    fatal_error("cannot write SARIF log '" + path + "': " + std::strerror(errno));
+}
+
+template <class Report>
+void emit_locked(const Report& r) CSP_REQUIRES(report_mu) {
+  switch (ctx->options.report_format) {
+    case ReportFormat::text: write_all(ctx->log_fd, render_text(r)); break;
+    case ReportFormat::json: write_all(ctx->log_fd, render_json(r)); break;
+    case ReportFormat::sarif:
+      if (sarif->pid != getpid()) write_sarif_locked(false);  // a forked child: its own log
+      sarif->results.push_back(sarif_result(r));
+      write_sarif_locked(false);
+      if (sarif->to_file) write_all(2, render_text(r));
+      break;
+  }
   ctx->reports.fetch_add(1);
   if (ctx->options.halt_on_error) {
+    write_sarif_locked(true);
     std::fflush(nullptr);
     _exit(ctx->options.exitcode);
   }
 }
 
-void emit_report(const std::string& text) {
+}  // namespace
+
+void open_reports() {
+  const Options& o = ctx->options;
+  RenderStyle style;
+  style.verbose = o.verbose_stacks;
+  style.strip_path_prefix = o.strip_path_prefix;
+  char cwd[4096];
+  if (getcwd(cwd, sizeof cwd)) style.cwd = cwd;
+  set_render_style(std::move(style));
+
+  const std::string& p = o.log_path;
+  bool to_file = !p.empty() && p != "stderr" && p != "stdout";
+  if (p == "stdout") ctx->log_fd = 1;
+  if (to_file && o.report_format != ReportFormat::sarif) {
+    std::string path = p + "." + std::to_string(getpid());
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fatal_error("cannot open log_path file '" + path + "': " + std::strerror(errno));
+    ctx->log_fd = fd;
+  }
+  if (o.report_format == ReportFormat::sarif) {
+    InternalLock l(report_mu);
+    sarif = new SarifOut;
+    sarif->pid = getpid();
+    sarif->to_file = to_file;
+    write_sarif_locked(false);  // a run with no finding leaves an empty log too
+  }
+}
+
+void emit_report_locked(const RaceReport& r) { emit_locked(r); }
+
+void emit_report(const BlockingReport& r) {
   InternalScope in;
   InternalLock l(report_mu);
-  emit_report_locked(text);
+  emit_locked(r);
+}
+
+void emit_report(const LockOrderReport& r) {
+  InternalScope in;
+  InternalLock l(report_mu);
+  emit_locked(r);
 }
 
 // The lock is never released: the analysis cannot follow that.
 int finish_reports() CSP_NO_TSA {
   report_mu.lock();  // never unlocked: the process is ending
+  write_sarif_locked(true);
   return ctx->reports.load();
 }
 

@@ -66,19 +66,6 @@ void at_exit_handler() {
   }
 }
 
-void open_log() {
-  const std::string& p = ctx->options.log_path;
-  if (p.empty() || p == "stderr") return;
-  if (p == "stdout") {
-    ctx->log_fd = 1;
-    return;
-  }
-  std::string path = p + "." + std::to_string(getpid());
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fatal_error("cannot open log_path file '" + path + "': " + std::strerror(errno));
-  ctx->log_fd = fd;
-}
-
 void load_suppressions() {
   const std::string& path = ctx->options.suppressions;
   if (path.empty()) return;
@@ -118,7 +105,7 @@ __attribute__((constructor(101))) void init() {
   const char* spec = std::getenv("CHANSAN_OPTIONS");
   std::string error;
   if (spec && !parse_options(spec, ctx->options, error)) fatal_error(error);
-  open_log();
+  open_reports();
   load_suppressions();
   std::atexit(at_exit_handler);
   initialized.store(true, std::memory_order_release);

@@ -44,7 +44,7 @@ TEST_CASE("an unknown option or a bad value is an error naming it", "[options]")
       {"exitcode=300", "bad value '300' for exitcode"},
       {"exitcode=", "bad value '' for exitcode"},
       {"halt_on_error=yes", "bad value 'yes' for halt_on_error"},
-      {"report_format=xml", "want text or json"},
+      {"report_format=xml", "want text, json or sarif"},
       {"history_size=8", "bad value '8' for history_size"},
       {"detect_leaks", "is not name=value"},
   };
