@@ -14,3 +14,17 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+
+# Microsoft's SARIF Multitool, from the npm registry: the tests validate
+# every SARIF log with it. Without npm or the registry the validation tests
+# are skipped (lit says so); nothing else needs it.
+mt_root=$(npm root -g 2>/dev/null || true)
+mt="$mt_root/@microsoft/sarif-multitool/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+if [ -n "$mt_root" ] && [ ! -x "$mt" ]; then
+  echo "installing: @microsoft/sarif-multitool (npm)"
+  if npm install -g --silent @microsoft/sarif-multitool >/dev/null 2>&1 && [ -f "$mt" ]; then
+    chmod u+x "$mt"  # its postinstall step, which npm does not run unasked
+  else
+    echo "note: could not install @microsoft/sarif-multitool; SARIF validation tests will be skipped" >&2
+  fi
+fi

@@ -22,6 +22,10 @@ bool starts_with(const std::string& s, const char* prefix) { return s.rfind(pref
 // The qualified name that ends `out` (what a '<' just after it belongs to).
 std::string trailing_name(const std::string& out) {
   std::size_t i = out.size();
+  // An operator's own symbols belong to the name: std::operator<=> <...>.
+  std::size_t sym = i;
+  while (sym > 0 && std::strchr("<=>!+-*/%^&|~", out[sym - 1])) sym--;
+  if (sym < i && ends_with(out.substr(0, sym), "operator")) i = sym;
   while (i > 0) {
     char c = out[i - 1];
     bool ident = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||

@@ -170,6 +170,14 @@ void add_creations(Related& rel, const std::vector<GoroutineDesc>& goroutines) {
     if (!g.is_main) rel.add(g.created_at, goroutine_name(g.id) + " created here.");
 }
 
+// A mutex as the text report names it: its address, and its name when it
+// is a global.
+std::string mutex_text(const LockOrderReport& r, uintptr_t m) {
+  for (const auto& [addr, name] : r.names)
+    if (addr == m) return hex_address(m) + " ('" + name + "')";
+  return hex_address(m);
+}
+
 }  // namespace
 
 std::string sarif_fingerprint(const std::string& kind, const std::vector<const std::vector<Frame>*>& stacks) {
@@ -236,17 +244,17 @@ std::string sarif_result(const BlockingReport& r) {
 
 std::string sarif_result(const LockOrderReport& r) {
   std::string msg = "Lock-order inversion (potential deadlock): mutexes";
-  for (const LockOrderEdge& e : r.edges) msg += " " + hex_address(e.from) + " =>";
-  msg += " " + hex_address(r.edges.empty() ? 0 : r.edges.front().from) + ".";
+  for (const LockOrderEdge& e : r.edges) msg += " " + mutex_text(r, e.from) + " =>";
+  msg += " " + mutex_text(r, r.edges.empty() ? 0 : r.edges.front().from) + ".";
   std::string flows;
   Related rel;
   std::vector<const std::vector<Frame>*> fp;
   for (const LockOrderEdge& e : r.edges) {
-    std::string what = "Mutex " + hex_address(e.to) + " acquired while holding " + hex_address(e.from) + " by " +
+    std::string what = "Mutex " + mutex_text(r, e.to) + " acquired while holding " + mutex_text(r, e.from) + " by " +
                        goroutine_name(e.goroutine);
     msg += " " + what + user_frame_text(e.to_stack) + ".";
     flows += (flows.empty() ? "" : ",") + thread_flow(goroutine_name(e.goroutine), what, e.to_stack);
-    rel.add(e.from_stack, "Mutex " + hex_address(e.from) + " acquired earlier here by " + goroutine_name(e.goroutine) + ".");
+    rel.add(e.from_stack, "Mutex " + mutex_text(r, e.from) + " acquired earlier here by " + goroutine_name(e.goroutine) + ".");
     fp.push_back(&e.to_stack);
   }
   if (flows.empty()) flows = thread_flow("none", "No acquisition was recorded.", {});

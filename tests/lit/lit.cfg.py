@@ -32,3 +32,43 @@ config.environment["CSP_MAXPROCS"] = "2"
 config.substitutions.append(("FileCheck", os.path.join(llvm_bin, "FileCheck")))
 config.substitutions.append(("%not", os.path.join(llvm_bin, "not")))
 config.environment["PATH"] = os.pathsep.join([llvm_bin, config.environment.get("PATH", "")])
+
+# SARIF logs are validated with Microsoft's SARIF Multitool, from the npm
+# registry (scripts/deps.sh installs it globally); without it the
+# validation tests are skipped, and lit says why.
+import shutil
+import subprocess
+
+def find_sarif_multitool():
+    if os.environ.get("SARIF_MULTITOOL"):
+        return os.environ["SARIF_MULTITOOL"]
+    roots = []
+    if shutil.which("npm"):
+        try:
+            roots.append(subprocess.run(["npm", "root", "-g"], capture_output=True, text=True,
+                                        timeout=60).stdout.strip())
+        except Exception:
+            pass
+    roots += ["/usr/lib/node_modules", "/usr/local/lib/node_modules"]
+    for root in roots:
+        exe = os.path.join(root, "@microsoft", "sarif-multitool", "node_modules", "@microsoft",
+                           "sarif-multitool-linux", "Sarif.Multitool")
+        for candidate in (exe, os.path.join(root, "@microsoft", "sarif-multitool-linux", "Sarif.Multitool")):
+            if os.access(candidate, os.X_OK):
+                return candidate
+    return None
+
+multitool = find_sarif_multitool()
+if multitool:
+    config.available_features.add("sarif-multitool")
+    config.environment["SARIF_MULTITOOL"] = multitool
+    # The Multitool is a .NET program: no telemetry, no first-run banner.
+    config.environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1"
+    config.environment["DOTNET_NOLOGO"] = "1"
+else:
+    lit_config.note("SARIF Multitool not found (npm install -g @microsoft/sarif-multitool, as "
+                    "scripts/deps.sh does): the SARIF validation tests are skipped")
+inputs = os.path.join(config.test_source_root, "report", "Inputs")
+config.substitutions.append(("%sarif_validate", os.path.join(inputs, "sarif_validate.sh")))
+config.substitutions.append(("%sarif_fields", "python3 " + os.path.join(inputs, "sarif_fields.py")))
+config.substitutions.append(("%findings", os.path.join(inputs, "findings.cpp")))
