@@ -183,8 +183,9 @@ std::string lexically_normal(const std::string& path) {
 
 std::string display_path(const std::string& file) {
   if (render_style().verbose) return file;
-  std::string f = lexically_normal(stripped_path(file));
-  if (stripped_path(file) != file || render_style().cwd.empty()) return f;
+  std::string stripped = stripped_path(file);
+  std::string f = lexically_normal(stripped);
+  if (stripped != file || render_style().cwd.empty()) return f;
   const std::string& cwd = render_style().cwd;
   if (f.size() > cwd.size() + 1 && f.compare(0, cwd.size(), cwd) == 0 && f[cwd.size()] == '/')
     return f.substr(cwd.size() + 1);

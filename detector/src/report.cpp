@@ -1,16 +1,14 @@
 // Rendering of findings; see report.hpp.
 #include "report.hpp"
 
-#include "readable.hpp"
-
 #include <cstdio>
-
 #include <cstring>
 
-namespace chansan {
-namespace {
+#include "readable.hpp"
 
-std::string hex(uintptr_t v) {
+namespace chansan {
+
+std::string hex_address(uintptr_t v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "0x%012lx", static_cast<unsigned long>(v));
   return buf;
@@ -19,18 +17,20 @@ std::string hex(uintptr_t v) {
 // Goroutines by their id; OS threads (ids from kFirstThreadId up) as TSan
 // names them: the first one, which the detector starts on, is the main
 // thread unless the csp runtime made it goroutine 1.
-std::string name_of_goroutine(uint64_t id) {
+std::string goroutine_name(uint64_t id) {
   if (id == kFirstThreadId) return "main thread";
   if (id > kFirstThreadId) return "thread T" + std::to_string(id - kFirstThreadId);
   return "goroutine " + std::to_string(id);
 }
+
+namespace {
 
 void text_access(std::string& out, const Access& a, bool previous) {
   std::string op = a.is_atomic ? (a.is_write ? "atomic write" : "atomic read")
                                : (a.is_write ? "write" : "read");
   if (previous) op = "Previous " + op;
   else op[0] = static_cast<char>(op[0] - 'a' + 'A');
-  out += "  " + op + " of size " + std::to_string(a.size) + " at " + hex(a.address) + " by " +
+  out += "  " + op + " of size " + std::to_string(a.size) + " at " + hex_address(a.address) + " by " +
          goroutine_name(a.goroutine) + ":\n";
   if (a.stack_lost) out += "    [stack of this earlier access is beyond the history kept; see history_size]\n";
   out += text_stack(a.stack);
@@ -50,8 +50,10 @@ void text_goroutines(std::string& out, const std::vector<GoroutineDesc>& gorouti
   }
 }
 
+}  // namespace
+
 // JSON string escaping for the characters that can occur in names/paths.
-std::string js(const std::string& s) {
+std::string json_quote(const std::string& s) {
   std::string o = "\"";
   for (char c : s) {
     switch (c) {
@@ -72,12 +74,14 @@ std::string js(const std::string& s) {
   return o + "\"";
 }
 
+namespace {
+
 std::string json_frames(const std::vector<Frame>& stack) {
   std::string o = "[";
   for (std::size_t i = 0; i < stack.size(); i++) {
     const Frame& f = stack[i];
     if (i) o += ",";
-    o += "{\"function\":" + js(display_function(f.function)) + ",\"file\":" + js(stripped_path(f.file)) +
+    o += "{\"function\":" + json_quote(display_function(f.function)) + ",\"file\":" + json_quote(stripped_path(f.file)) +
          ",\"line\":" + std::to_string(f.line) + ",\"column\":" + std::to_string(f.column) + "}";
   }
   return o + "]";
@@ -97,7 +101,7 @@ std::string json_goroutines(const std::vector<GoroutineDesc>& goroutines) {
 std::string json_access(const Access& a) {
   return std::string("{\"op\":") + (a.is_write ? "\"write\"" : "\"read\"") +
          ",\"atomic\":" + (a.is_atomic ? "true" : "false") + ",\"size\":" + std::to_string(a.size) +
-         ",\"address\":" + js(hex(a.address)) + ",\"goroutine\":" + std::to_string(a.goroutine) +
+         ",\"address\":" + json_quote(hex_address(a.address)) + ",\"goroutine\":" + std::to_string(a.goroutine) +
          ",\"stack\":" + json_frames(a.stack) + ",\"stack_lost\":" + (a.stack_lost ? "true" : "false") +
          "}";
 }
@@ -157,11 +161,11 @@ std::string summary_text(const char* kind, const std::vector<Frame>& stack) {
 std::string summary_json(const std::vector<Frame>& stack) {
   std::string out = "null";
   if (const Frame* f = first_user_frame(stack))
-    out = "{\"file\":" + js(stripped_path(f->file)) + ",\"line\":" + std::to_string(f->line) + ",\"function\":" +
-          js(display_function(f->function)) + "}";
+    out = "{\"file\":" + json_quote(stripped_path(f->file)) + ",\"line\":" + std::to_string(f->line) + ",\"function\":" +
+          json_quote(display_function(f->function)) + "}";
   if (g_replay_line) {
     const char* eq = std::strchr(g_replay_line, ' ');  // "replay: CSP_SCHEDULE=..."
-    out += ",\"replay\":" + js(eq ? eq + 1 : g_replay_line);
+    out += ",\"replay\":" + json_quote(eq ? eq + 1 : g_replay_line);
   }
   return out;
 }
@@ -187,10 +191,10 @@ std::string render_text(const RaceReport& r) {
   switch (l.kind) {
     case LocationKind::global:
       out += "  Location is global '" + l.name + "' of size " + std::to_string(l.size) + " at " +
-             hex(l.address) + "\n\n";
+             hex_address(l.address) + "\n\n";
       break;
     case LocationKind::heap:
-      out += "  Location is heap block of size " + std::to_string(l.size) + " at " + hex(l.address) +
+      out += "  Location is heap block of size " + std::to_string(l.size) + " at " + hex_address(l.address) +
              " allocated by " + goroutine_name(l.goroutine) + ":\n";
       out += text_stack(l.allocated_at);
       out += "\n";
@@ -210,8 +214,8 @@ std::string render_json(const RaceReport& r) {
                   json_access(r.previous) + "],\"goroutines\":[";
   o += json_goroutines(r.goroutines);
   const Location& l = r.location;
-  o += "],\"location\":{\"kind\":\"" + std::string(location_kind(l.kind)) + "\",\"name\":" + js(l.name) +
-       ",\"address\":" + js(hex(l.address)) + ",\"size\":" + std::to_string(l.size) +
+  o += "],\"location\":{\"kind\":\"" + std::string(location_kind(l.kind)) + "\",\"name\":" + json_quote(l.name) +
+       ",\"address\":" + json_quote(hex_address(l.address)) + ",\"size\":" + std::to_string(l.size) +
        ",\"goroutine\":" + std::to_string(l.goroutine) +
        ",\"allocated_at\":" + json_frames(l.allocated_at) + "},\"summary\":" + summary_json(r.current.stack);
   return o + "}\n";
@@ -234,7 +238,7 @@ std::string render_text(const BlockingReport& r) {
     out += g.waiting == "running" ? " still running" : " blocked in " + g.waiting;
     if (!g.object_kind.empty() && !g.objects.empty()) {
       out += " on " + g.object_kind + " ";
-      for (std::size_t i = 0; i < g.objects.size(); i++) out += (i ? ", " : "") + hex(g.objects[i]);
+      for (std::size_t i = 0; i < g.objects.size(); i++) out += (i ? ", " : "") + hex_address(g.objects[i]);
     }
     if (!g.holders.empty()) out += " held by goroutine " + ids(g.holders, ", ");
     out += ":\n";
@@ -258,14 +262,14 @@ std::string render_text(const BlockingReport& r) {
 }
 
 std::string render_json(const BlockingReport& r) {
-  std::string o = "{\"kind\":" + js(r.kind) + ",\"title\":" + js(r.title) + ",\"goroutines\":[";
+  std::string o = "{\"kind\":" + json_quote(r.kind) + ",\"title\":" + json_quote(r.title) + ",\"goroutines\":[";
   for (std::size_t i = 0; i < r.goroutines.size(); i++) {
     const BlockedGoroutine& g = r.goroutines[i];
     if (i) o += ",";
     o += "{\"id\":" + std::to_string(g.id) + ",\"main\":" + (g.is_main ? "true" : "false") +
          ",\"count\":" + std::to_string(g.count) + ",\"others\":[" + ids(g.others, ",") +
-         "],\"waiting\":" + js(g.waiting) + ",\"object_kind\":" + js(g.object_kind) + ",\"objects\":[";
-    for (std::size_t k = 0; k < g.objects.size(); k++) o += (k ? "," : "") + js(hex(g.objects[k]));
+         "],\"waiting\":" + json_quote(g.waiting) + ",\"object_kind\":" + json_quote(g.object_kind) + ",\"objects\":[";
+    for (std::size_t k = 0; k < g.objects.size(); k++) o += (k ? "," : "") + json_quote(hex_address(g.objects[k]));
     o += "],\"holders\":[" + ids(g.holders, ",") + "],\"stack\":" + json_frames(g.stack) +
          ",\"created_at\":" + json_frames(g.created_at) + "}";
   }
@@ -277,8 +281,8 @@ std::string render_json(const BlockingReport& r) {
 namespace {
 std::string mutex_name(const LockOrderReport& r, uintptr_t m) {
   for (const auto& [addr, name] : r.names)
-    if (addr == m) return "M" + hex(m) + " ('" + name + "')";
-  return "M" + hex(m);
+    if (addr == m) return "M" + hex_address(m) + " ('" + name + "')";
+  return "M" + hex_address(m);
 }
 }  // namespace
 
@@ -305,7 +309,7 @@ std::string render_json(const LockOrderReport& r) {
   for (std::size_t i = 0; i < r.edges.size(); i++) {
     const LockOrderEdge& e = r.edges[i];
     if (i) o += ",";
-    o += "{\"from\":" + js(hex(e.from)) + ",\"to\":" + js(hex(e.to)) + ",\"goroutine\":" +
+    o += "{\"from\":" + json_quote(hex_address(e.from)) + ",\"to\":" + json_quote(hex_address(e.to)) + ",\"goroutine\":" +
          std::to_string(e.goroutine) + ",\"from_stack\":" + json_frames(e.from_stack) +
          ",\"to_stack\":" + json_frames(e.to_stack) + "}";
   }
@@ -317,9 +321,6 @@ std::string render_json(const LockOrderReport& r) {
 
 bool seeded_schedule() { return g_replay_line != nullptr; }
 
-std::string json_quote(const std::string& s) { return js(s); }
-std::string hex_address(uintptr_t v) { return hex(v); }
-std::string goroutine_name(uint64_t id) { return name_of_goroutine(id); }
 
 namespace hooks {
 void set_replay_line(const char* line) { g_replay_line = line; }

@@ -38,15 +38,20 @@ struct SarifOut {
 };
 SarifOut* sarif CSP_GUARDED_BY(report_mu);
 
-// Rewrites the log file whole (through a rename, so a reader never sees
-// half of it); in stream mode only at the end (`final`).
-void write_sarif_locked(bool final) CSP_REQUIRES(report_mu) {
-  if (!sarif) return;
+// This process's results: a forked child starts its own log.
+std::vector<std::string>& own_sarif_results() CSP_REQUIRES(report_mu) {
   if (sarif->pid != getpid()) {
     sarif->pid = getpid();
     sarif->results.clear();
   }
-  std::string doc = sarif_log(sarif->results);
+  return sarif->results;
+}
+
+// Rewrites the log file whole (through a rename, so a reader never sees
+// half of it); in stream mode only at the end (`final`).
+void write_sarif_locked(bool final) CSP_REQUIRES(report_mu) {
+  if (!sarif) return;
+  std::string doc = sarif_log(own_sarif_results());
   if (!sarif->to_file) {
     if (final) write_all(ctx->log_fd, doc);
     return;
@@ -67,8 +72,7 @@ void emit_locked(const Report& r) CSP_REQUIRES(report_mu) {
     case ReportFormat::text: write_all(ctx->log_fd, render_text(r)); break;
     case ReportFormat::json: write_all(ctx->log_fd, render_json(r)); break;
     case ReportFormat::sarif:
-      if (sarif->pid != getpid()) write_sarif_locked(false);  // a forked child: its own log
-      sarif->results.push_back(sarif_result(r));
+      own_sarif_results().push_back(sarif_result(r));
       write_sarif_locked(false);
       if (sarif->to_file) write_all(2, render_text(r));
       break;

@@ -1,6 +1,7 @@
 // SARIF 2.1.0 rendering; see sarif.hpp.
 #include "sarif.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "readable.hpp"
@@ -194,8 +195,7 @@ std::string sarif_fingerprint(const std::string& kind, const std::vector<const s
     if (const Frame* f = first_user_frame(*s))
       frames.push_back(stripped_path(f->file) + ":" + std::to_string(f->line) + ":" + f->function);
   // Order-free: the same pair seen from either side is one finding.
-  for (std::size_t i = 1; i < frames.size(); i++)
-    for (std::size_t j = i; j > 0 && frames[j] < frames[j - 1]; j--) std::swap(frames[j], frames[j - 1]);
+  std::sort(frames.begin(), frames.end());
   for (const std::string& f : frames) mix(f);
   char buf[24];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
