@@ -30,40 +30,62 @@ void write_all(int fd, const std::string& s) {
   }
 }
 
-// The SARIF results so far; a forked child starts its own log.
+// The SARIF log of this process. In file mode the file is always whole:
+// each finding is written once, over the old tail (sarif.hpp), so the cost
+// of a finding does not grow with the findings before it. In stream mode
+// the results wait for the end.
 struct SarifOut {
-  std::vector<std::string> results;
   pid_t pid = 0;
-  bool to_file = false;  // <log_path>.<pid>.sarif; else the log fd, at exit
+  bool to_file = false;          // <log_path>.<pid>.sarif; else the log fd, at exit
+  int fd = -1;                   // file mode
+  off_t tail_at = 0;             // file mode: where kSarifLogTail starts
+  std::size_t count = 0;         // results so far
+  std::vector<std::string> results;  // stream mode
 };
 SarifOut* sarif CSP_GUARDED_BY(report_mu);
 
-// This process's results: a forked child starts its own log.
-std::vector<std::string>& own_sarif_results() CSP_REQUIRES(report_mu) {
-  if (sarif->pid != getpid()) {
-    sarif->pid = getpid();
-    sarif->results.clear();
+void pwrite_all(int fd, const std::string& s, off_t at) {
+  std::size_t off = 0;
+  while (off < s.size()) {
+    ssize_t n = pwrite(fd, s.data() + off, s.size() - off, at + static_cast<off_t>(off));
+    if (n <= 0) break;
+    off += static_cast<std::size_t>(n);
   }
-  return sarif->results;
 }
 
-// Rewrites the log file whole (through a rename, so a reader never sees
-// half of it); in stream mode only at the end (`final`).
-void write_sarif_locked(bool final) CSP_REQUIRES(report_mu) {
-  if (!sarif) return;
-  std::string doc = sarif_log(own_sarif_results());
-  if (!sarif->to_file) {
-    if (final) write_all(ctx->log_fd, doc);
-    return;
-  }
+// Starts this process's log: at start-up, and again in a forked child,
+// which must not write into its parent's log.
+void start_sarif_locked() CSP_REQUIRES(report_mu) {
+  sarif->pid = getpid();
+  sarif->count = 0;
+  sarif->results.clear();
+  if (!sarif->to_file) return;
   std::string path = ctx->options.log_path + "." + std::to_string(sarif->pid) + ".sarif";
-  std::string tmp = path + ".tmp";
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fatal_error("cannot write SARIF log '" + tmp + "': " + std::strerror(errno));
-  write_all(fd, doc);
-  close(fd);
-  if (rename(tmp.c_str(), path.c_str()) != 0)
-    fatal_error("cannot write SARIF log '" + path + "': " + std::strerror(errno));
+  if (sarif->fd >= 0) close(sarif->fd);
+  sarif->fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (sarif->fd < 0) fatal_error("cannot write SARIF log '" + path + "': " + std::strerror(errno));
+  std::string head = sarif_log_head();
+  pwrite_all(sarif->fd, head + kSarifLogTail, 0);  // a run with no finding leaves a whole log
+  sarif->tail_at = static_cast<off_t>(head.size());
+}
+
+void add_sarif_result_locked(std::string result) CSP_REQUIRES(report_mu) {
+  if (sarif->pid != getpid()) start_sarif_locked();
+  if (sarif->to_file) {
+    if (sarif->count) result.insert(0, ",");
+    pwrite_all(sarif->fd, result + kSarifLogTail, sarif->tail_at);
+    sarif->tail_at += static_cast<off_t>(result.size());
+  } else {
+    sarif->results.push_back(std::move(result));
+  }
+  sarif->count++;
+}
+
+// At the end: stream mode writes its document (a file is already whole).
+void finish_sarif_locked() CSP_REQUIRES(report_mu) {
+  if (!sarif || sarif->to_file) return;
+  if (sarif->pid != getpid()) start_sarif_locked();
+  write_all(ctx->log_fd, sarif_log(sarif->results));
 }
 
 template <class Report>
@@ -72,14 +94,13 @@ void emit_locked(const Report& r) CSP_REQUIRES(report_mu) {
     case ReportFormat::text: write_all(ctx->log_fd, render_text(r)); break;
     case ReportFormat::json: write_all(ctx->log_fd, render_json(r)); break;
     case ReportFormat::sarif:
-      own_sarif_results().push_back(sarif_result(r));
-      write_sarif_locked(false);
+      add_sarif_result_locked(sarif_result(r));
       if (sarif->to_file) write_all(2, render_text(r));
       break;
   }
   ctx->reports.fetch_add(1);
   if (ctx->options.halt_on_error) {
-    write_sarif_locked(true);
+    finish_sarif_locked();
     std::fflush(nullptr);
     _exit(ctx->options.exitcode);
   }
@@ -108,9 +129,8 @@ void open_reports() {
   if (o.report_format == ReportFormat::sarif) {
     InternalLock l(report_mu);
     sarif = new SarifOut;
-    sarif->pid = getpid();
     sarif->to_file = to_file;
-    write_sarif_locked(false);  // a run with no finding leaves an empty log too
+    start_sarif_locked();
   }
 }
 
@@ -131,7 +151,7 @@ void emit_report(const LockOrderReport& r) {
 // The lock is never released: the analysis cannot follow that.
 int finish_reports() CSP_NO_TSA {
   report_mu.lock();  // never unlocked: the process is ending
-  write_sarif_locked(true);
+  finish_sarif_locked();
   return ctx->reports.load();
 }
 

@@ -6,7 +6,8 @@
 //
 // SARIF (sarif.hpp) is one document per process: with log_path a file
 // prefix, <prefix>.<pid>.sarif is written at start-up (no result yet) and
-// rewritten whole after each finding, while the text reports go to stderr
+// is whole again after each finding (written over the old tail), while the
+// text reports go to stderr
 // for whoever reads the CI log; with log_path stderr or stdout, the
 // document alone goes there, once, as the process ends.
 //

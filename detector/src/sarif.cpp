@@ -263,7 +263,7 @@ std::string sarif_result(const LockOrderReport& r) {
                 rel, fp);
 }
 
-std::string sarif_log(const std::vector<std::string>& results) {
+std::string sarif_log_head() {
   std::string o =
       "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{"
       "\"tool\":{\"driver\":{\"name\":\"chansan\",\"version\":\"" CHANSAN_VERSION "\",\"semanticVersion\":\"" CHANSAN_VERSION
@@ -280,9 +280,13 @@ std::string sarif_log(const std::vector<std::string>& results) {
   std::string root = source_root();
   if (!root.empty())
     o += ",\"originalUriBaseIds\":{\"SRCROOT\":{\"uri\":" + json_quote("file://" + uri_encode(root)) + "}}";
-  o += ",\"columnKind\":\"utf16CodeUnits\",\"results\":[";
+  return o + ",\"columnKind\":\"utf16CodeUnits\",\"results\":[";
+}
+
+std::string sarif_log(const std::vector<std::string>& results) {
+  std::string o = sarif_log_head();
   for (std::size_t i = 0; i < results.size(); i++) o += (i ? "," : "") + results[i];
-  return o + "]}]}\n";
+  return o + kSarifLogTail;
 }
 
 }  // namespace chansan

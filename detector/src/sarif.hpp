@@ -16,8 +16,10 @@
 //
 // Invariants:
 //  - sarif_log() is a complete, valid document for any list of results
-//    (zero included): the log file is rewritten whole after each finding,
-//    so a process that dies later leaves a valid file behind.
+//    (zero included), and is exactly sarif_log_head(), the results joined
+//    by ',', then kSarifLogTail: a log file grows by writing ",<result>"
+//    and the tail over the old tail, so after each finding the file is
+//    whole, at the cost of that finding alone.
 //  - Paths under the source root (strip_path_prefix if absolute, else the
 //    working directory) are relative URIs against %SRCROOT%; others are
 //    absolute file:// URIs.
@@ -36,6 +38,9 @@ std::string sarif_result(const LockOrderReport& r);
 
 // The whole log around `results` (each a JSON object from sarif_result).
 std::string sarif_log(const std::vector<std::string>& results);
+// The log up to its first result, and what closes it after the last.
+std::string sarif_log_head();
+inline constexpr char kSarifLogTail[] = "]}]}\n";
 
 // The stable identity of a finding (partialFingerprints), exposed for tests.
 std::string sarif_fingerprint(const std::string& kind, const std::vector<const std::vector<Frame>*>& stacks);

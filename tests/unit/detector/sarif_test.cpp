@@ -96,3 +96,10 @@ TEST_CASE("a SARIF blocking result has one thread flow per goroutine", "[sarif]"
   REQUIRE(has(r, "{\"id\":\"goroutine 2\""));
   REQUIRE(has(r, "goroutine 2 created here."));
 }
+
+TEST_CASE("a SARIF log is its head, the results joined by commas, and its tail", "[sarif]") {
+  // The log file grows by writing ",<result>" and the tail over the old tail.
+  std::vector<std::string> results = {"{\"a\":1}", "{\"b\":2}"};
+  REQUIRE(sarif_log(results) == sarif_log_head() + "{\"a\":1},{\"b\":2}" + kSarifLogTail);
+  REQUIRE(sarif_log({}) == sarif_log_head() + kSarifLogTail);
+}
