@@ -35,7 +35,7 @@
 // DEADLOCK: results 1
 // DEADLOCK: result chansan/deadlock error index 1
 // DEADLOCK: message Deadlock: All goroutines are asleep
-// DEADLOCK: at findings.cpp 35 main
+// DEADLOCK: at findings.cpp 41 main
 // DEADLOCK: flow goroutine 1 frames 2 innermost #0 csp::chan<int>::recv() const
 // DEADLOCK: flow goroutine 2 frames 2 innermost #0 csp::chan<int>::recv() const
 // DEADLOCK: related 1 goroutine 2 created here.
@@ -43,7 +43,7 @@
 
 // LEAK: results 1
 // LEAK: result chansan/goroutine-leak error index 3
-// LEAK: at findings.cpp 38 main::$_0::operator()() const
+// LEAK: at findings.cpp 44 main::$_0::operator()() const
 // LEAK: flow goroutine 2 frames {{[0-9]+}} innermost #0 {{.*}}send
 // LEAK: related 1 goroutine 2 created here.
 
