@@ -1,41 +1,43 @@
 # chansan_instrument(<target>): builds <target> with the chansan race
 # detector, as `chansan-clang++` does: the pass plugin on every source, the
-# csp runtime that reports its synchronization to the detector, and the
-# detector runtime (whole-archive: its interceptors must be linked).
+# csp runtime that reports its synchronization to the detector
+# (chansan::csp_race), and the detector runtime (chansan::chansan_rt,
+# whole-archive: its interceptors of malloc, pthread_create, ... must all be
+# linked). Do not also link chansan::csp: that is the plain runtime.
 #
-# In this source tree the targets exist. In another project, set
-# CHANSAN_BUILD_DIR to chansan's build directory and include this file:
-#   set(CHANSAN_BUILD_DIR /path/to/chansan/build)
-#   include(/path/to/chansan/cmake/chansan.cmake)
+# The same file serves this source tree (the targets are built here) and an
+# installed chansan (`find_package(chansan)`, chansanConfig.cmake defines
+# the imported targets, CHANSAN_PASS_PLUGIN, CHANSAN_INCLUDE_DIRS and
+# CHANSAN_LLVM_VERSION first):
+#   find_package(chansan REQUIRED)
 #   add_executable(prog prog.cpp)
-#   chansan_instrument(prog)
-get_filename_component(_chansan_root "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
-
+#   chansan_instrument(prog)                             # races reported
+#   add_executable(prog_plain prog.cpp)
+#   target_link_libraries(prog_plain PRIVATE chansan::csp)  # csp alone
 function(chansan_instrument target)
-  if(TARGET ChansanPass)
-    set(plugin $<TARGET_FILE:ChansanPass>)
-    set(race_rt $<TARGET_FILE:csp_race>)
-    set(detector_rt $<TARGET_FILE:chansan_rt>)
-    add_dependencies(${target} ChansanPass csp_race chansan_rt)
-  else()
-    if(NOT CHANSAN_BUILD_DIR)
-      message(FATAL_ERROR "chansan_instrument: set CHANSAN_BUILD_DIR to chansan's build directory")
-    endif()
-    set(plugin ${CHANSAN_BUILD_DIR}/lib/libChansanPass.so)
-    set(race_rt ${CHANSAN_BUILD_DIR}/lib/libcsp_race.a)
-    set(detector_rt ${CHANSAN_BUILD_DIR}/lib/libchansan_rt.a)
+  if(NOT TARGET chansan::csp_race OR NOT TARGET chansan::chansan_rt OR NOT CHANSAN_PASS_PLUGIN)
+    message(FATAL_ERROR "chansan_instrument: use find_package(chansan) first")
   endif()
-  target_include_directories(${target} PRIVATE ${_chansan_root}/rt/include ${_chansan_root}/detector/include)
-  # A new pass recompiles the target's sources.
-  get_target_property(_srcs ${target} SOURCES)
+  # The plugin is loaded by the clang it was built for: another compiler
+  # would fail on -fpass-plugin with a less helpful message.
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang" OR NOT CMAKE_CXX_COMPILER_VERSION MATCHES "^${CHANSAN_LLVM_VERSION}\\.")
+    message(FATAL_ERROR "chansan_instrument(${target}): the chansan pass plugin is built for clang "
+                        "${CHANSAN_LLVM_VERSION}; this project compiles with ${CMAKE_CXX_COMPILER_ID} "
+                        "${CMAKE_CXX_COMPILER_VERSION} (set CMAKE_CXX_COMPILER=clang++-${CHANSAN_LLVM_VERSION})")
+  endif()
   if(TARGET ChansanPass)
-    set_source_files_properties(${_srcs} PROPERTIES OBJECT_DEPENDS ${CMAKE_BINARY_DIR}/lib/libChansanPass.so)
+    # In chansan's own tree: a new pass recompiles the target's sources.
+    add_dependencies(${target} ChansanPass chansan_rt)
+    get_target_property(_srcs ${target} SOURCES)
+    set_source_files_properties(${_srcs} PROPERTIES OBJECT_DEPENDS ${CHANSAN_PASS_PLUGIN})
   endif()
   # Line tables at least: reports need file:line, and the pass tells the csp
   # runtime's inlined code from the user's by debug locations.
-  target_compile_options(${target} PRIVATE -fpass-plugin=${plugin}
+  target_compile_options(${target} PRIVATE -fpass-plugin=${CHANSAN_PASS_PLUGIN}
                          $<$<NOT:$<CONFIG:Debug,RelWithDebInfo>>:-gline-tables-only>)
   target_compile_definitions(${target} PRIVATE __CHANSAN__=1)
-  target_link_libraries(${target} PRIVATE ${race_rt} -Wl,--whole-archive ${detector_rt}
-                        -Wl,--no-whole-archive -pthread ${CMAKE_DL_LIBS})
+  target_include_directories(${target} PRIVATE ${CHANSAN_INCLUDE_DIRS})
+  target_link_libraries(${target} PRIVATE chansan::csp_race
+                        -Wl,--whole-archive $<TARGET_FILE:chansan::chansan_rt> -Wl,--no-whole-archive
+                        -pthread ${CMAKE_DL_LIBS})
 endfunction()

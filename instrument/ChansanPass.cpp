@@ -16,6 +16,7 @@
 //  - It runs last in the optimisation pipeline, at every level (-O0 too),
 //    so it instruments what survives optimisation, as TSan does.
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Analysis/CaptureTracking.h"
 #include "llvm/Analysis/ValueTracking.h"
@@ -41,6 +42,26 @@
 using namespace llvm;
 
 namespace {
+
+// LLVM 14 and 19 spell a few things differently; the pass is built for
+// either (CHANSAN_LLVM_VERSION). Everything else is the same API.
+bool has_prefix(StringRef s, StringRef prefix) {
+#if LLVM_VERSION_MAJOR >= 16
+  return s.starts_with(prefix);
+#else
+  return s.startswith(prefix);
+#endif
+}
+
+// The pointer type the runtime's entry points take: i8* on 14, ptr on 19
+// (pointers are opaque from LLVM 17 on).
+Type* byte_ptr_ty(LLVMContext& ctx) {
+#if LLVM_VERSION_MAJOR >= 17
+  return PointerType::getUnqual(ctx);
+#else
+  return Type::getInt8PtrTy(ctx);
+#endif
+}
 
 // CHANSAN_PASS_STATS=1 prints what was instrumented and left out, per
 // module. (An environment variable: clang parses -mllvm options before it
@@ -103,7 +124,7 @@ class Instrumenter {
  public:
   explicit Instrumenter(Module& m) : m_(m), dl_(m.getDataLayout()), ctx_(m.getContext()) {
     Type* void_ty = Type::getVoidTy(ctx_);
-    Type* ptr_ty = Type::getInt8PtrTy(ctx_);
+    Type* ptr_ty = byte_ptr_ty(ctx_);
     Type* size_ty = Type::getInt64Ty(ctx_);
     Type* int_ty = Type::getInt32Ty(ctx_);
     for (unsigned i = 0; i < kNumSizes; i++) {
@@ -156,8 +177,8 @@ class Instrumenter {
 // trampolines) reports its synchronization through the runtime itself; its
 // internal accesses must create no happens-before edge nor report.
 bool is_csp_name(StringRef n) {
-  return n.startswith("_ZN3csp") || n.startswith("_ZNK3csp") || n.startswith("_ZZN3csp") ||
-         n.startswith("_ZZNK3csp") || n.startswith("__chansan_");
+  return has_prefix(n, "_ZN3csp") || has_prefix(n, "_ZNK3csp") || has_prefix(n, "_ZZN3csp") ||
+         has_prefix(n, "_ZZNK3csp") || has_prefix(n, "__chansan_");
 }
 
 bool Instrumenter::is_csp_runtime(const Function& f) const { return is_csp_name(f.getName()); }
@@ -206,7 +227,7 @@ bool Instrumenter::can_race(Value* addr, bool is_write) {
   // std::call_once).
   if (const auto* call = dyn_cast<CallBase>(obj))
     if (const Function* callee = call->getCalledFunction();
-        callee && callee->getName().startswith("llvm.threadlocal.address"))
+        callee && has_prefix(callee->getName(), "llvm.threadlocal.address"))
       obj = getUnderlyingObject(call->getArgOperand(0));
   if (const auto* gv = dyn_cast<GlobalVariable>(obj); gv && gv->isThreadLocal()) {
     stats_.thread_local_data++;
@@ -229,8 +250,8 @@ bool Instrumenter::can_race(Value* addr, bool is_write) {
 void Instrumenter::instrument_access(Instruction* i, Value* addr, Type* ty, MaybeAlign align,
                                      bool is_write) {
   IRBuilder<> b(i);
-  uint64_t bytes = dl_.getTypeStoreSize(ty).getFixedSize();
-  Value* p = b.CreatePointerCast(addr, b.getInt8PtrTy());
+  uint64_t bytes = dl_.getTypeStoreSize(ty).getFixedValue();
+  Value* p = b.CreatePointerCast(addr, byte_ptr_ty(b.getContext()));
   int idx = size_index(bytes);
   if (idx < 0) {
     b.CreateCall(is_write ? write_range_ : read_range_, {p, b.getInt64(bytes)});
@@ -261,7 +282,7 @@ FunctionCallee Instrumenter::declare(StringRef name, FunctionType* type) {
 
 void Instrumenter::instrument_atomic(Instruction* i) {
   IRBuilder<> b(i);
-  Type* ptr_ty = b.getInt8PtrTy();
+  Type* ptr_ty = byte_ptr_ty(b.getContext());
   Type* int32 = b.getInt32Ty();
   auto as_int = [&](Value* v, Type* int_ty) -> Value* {
     Type* t = v->getType();
@@ -273,7 +294,7 @@ void Instrumenter::instrument_atomic(Instruction* i) {
     return t == v->getType() ? v : b.CreateBitCast(v, t);
   };
   auto sized = [&](Type* t, unsigned& bytes) -> Type* {
-    bytes = static_cast<unsigned>(dl_.getTypeStoreSize(t).getFixedSize());
+    bytes = static_cast<unsigned>(dl_.getTypeStoreSize(t).getFixedValue());
     return size_index(bytes) < 0 ? nullptr : b.getIntNTy(bytes * 8);
   };
   unsigned bytes = 0;
@@ -340,14 +361,14 @@ void Instrumenter::instrument_atomic(Instruction* i) {
 void Instrumenter::instrument_mem_call(Instruction* i) {
   IRBuilder<> b(i);
   auto* call = cast<CallInst>(i);
-  Value* dst = b.CreatePointerCast(call->getArgOperand(0), b.getInt8PtrTy());
+  Value* dst = b.CreatePointerCast(call->getArgOperand(0), byte_ptr_ty(b.getContext()));
   Value* len = b.CreateIntCast(call->getArgOperand(2), b.getInt64Ty(), false);
   Value* r;
   if (isa<MemSetInst>(i) || call->getCalledFunction()->getName() == "memset") {
     Value* c = b.CreateIntCast(call->getArgOperand(1), b.getInt32Ty(), false);
     r = b.CreateCall(memset_, {dst, c, len});
   } else {
-    Value* src = b.CreatePointerCast(call->getArgOperand(1), b.getInt8PtrTy());
+    Value* src = b.CreatePointerCast(call->getArgOperand(1), byte_ptr_ty(b.getContext()));
     bool move = isa<MemMoveInst>(i) || call->getCalledFunction()->getName() == "memmove";
     r = b.CreateCall(move ? memmove_ : memcpy_, {dst, src, len});
   }
@@ -381,7 +402,7 @@ bool is_csp_handle_member(StringRef n) {
   for (const char* prefix : {"_ZN3csp4chanI", "_ZNK3csp4chanI", "_ZN3csp7context", "_ZNK3csp7context",
                              "_ZN3csp11cancel_func", "_ZNK3csp11cancel_func", "_ZN3csp5timer",
                              "_ZNK3csp5timer", "_ZN3csp6ticker", "_ZNK3csp6ticker"})
-    if (n.startswith(prefix)) return true;
+    if (has_prefix(n, prefix)) return true;
   return false;
 }
 
@@ -470,7 +491,7 @@ bool Instrumenter::run_on(Function& f) {
     IRBuilder<> b(i);
     Value* len = b.CreateIntCast(call->getArgOperand(2), b.getInt64Ty(), false);
     for (unsigned k = 0; k < 2; k++)
-      b.CreateCall(read_range_, {b.CreatePointerCast(call->getArgOperand(k), b.getInt8PtrTy()), len});
+      b.CreateCall(read_range_, {b.CreatePointerCast(call->getArgOperand(k), byte_ptr_ty(b.getContext())), len});
     stats_.ranges += 2;
     changed = true;
   }

@@ -57,7 +57,7 @@ void attach_slot(GState* g) {
   InternalScope in;
   const auto me = reinterpret_cast<uintptr_t>(g);
   int idx = -1;
-  for (int attempt = 0; idx < 0; attempt++) {
+  while (idx < 0) {
     {
       InternalLock l(slot_mu);
       if (next_fresh_slot < kSlots) {

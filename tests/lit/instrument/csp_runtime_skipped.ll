@@ -7,14 +7,14 @@
 ; RUN: env CHANSAN_PASS_STATS=1 %opt_chansan %s -o /dev/null 2>&1 | FileCheck --check-prefix=STATS %s
 
 @g = global i32 0
-@h = global i8* null
+@h = global ptr null
 
 ; csp::wait_group::wait()
 ; CHECK-LABEL: define void @_ZN3csp10wait_group4waitEv(
 ; CHECK-NOT: __chansan
 ; CHECK: ret void
 define void @_ZN3csp10wait_group4waitEv() {
-  store i32 1, i32* @g
+  store i32 1, ptr @g
   ret void
 }
 
@@ -25,15 +25,15 @@ define void @_ZN3csp10wait_group4waitEv() {
 ; CHECK-NOT: __chansan_atomic
 ; CHECK: ret void
 define void @_ZNK3csp4chanIiE4sendEi() {
-  %p = load i8*, i8** @h
-  %c = atomicrmw add i32* @g, i32 1 seq_cst
+  %p = load ptr, ptr @h
+  %c = atomicrmw add ptr @g, i32 1 seq_cst
   ret void
 }
 
 ; CHECK-LABEL: define void @user(
 ; CHECK: call void @__chansan_write4(
 define void @user() {
-  store i32 1, i32* @g
+  store i32 1, ptr @g
   ret void
 }
 

@@ -8,9 +8,9 @@ declare i32 @__gxx_personality_v0(...)
 
 ; CHECK-LABEL: define void @two_returns(
 define void @two_returns(i1 %c) {
-; CHECK: [[RA:%.*]] = call i8* @llvm.returnaddress(i32 0)
-; CHECK-NEXT: call void @__chansan_func_entry(i8* [[RA]])
-  store i32 1, i32* @g
+; CHECK: [[RA:%.*]] = call ptr @llvm.returnaddress(i32 0)
+; CHECK-NEXT: call void @__chansan_func_entry(ptr [[RA]])
+  store i32 1, ptr @g
   br i1 %c, label %a, label %b
 a:
 ; CHECK: call void @__chansan_func_exit()
@@ -23,24 +23,24 @@ b:
 }
 
 ; CHECK-LABEL: define void @unwinds(
-define void @unwinds() personality i8* bitcast (i32 (...)* @__gxx_personality_v0 to i8*) {
+define void @unwinds() personality ptr @__gxx_personality_v0 {
 ; CHECK: call void @__chansan_func_entry(
-  store i32 2, i32* @g
+  store i32 2, ptr @g
   invoke void @may_throw() to label %ok unwind label %lp
 ok:
 ; CHECK: call void @__chansan_func_exit()
 ; CHECK-NEXT: ret void
   ret void
 lp:
-  %e = landingpad { i8*, i32 } cleanup
+  %e = landingpad { ptr, i32 } cleanup
 ; CHECK: call void @__chansan_func_exit()
 ; CHECK-NEXT: resume
-  resume { i8*, i32 } %e
+  resume { ptr, i32 } %e
 }
 
 ; A call that may throw, outside any invoke, gets a cleanup path too.
 ; CHECK-LABEL: define void @calls(
-define void @calls() personality i8* bitcast (i32 (...)* @__gxx_personality_v0 to i8*) {
+define void @calls() personality ptr @__gxx_personality_v0 {
 ; CHECK: invoke void @may_throw()
 ; CHECK: chansan_cleanup:
 ; CHECK: call void @__chansan_func_exit()

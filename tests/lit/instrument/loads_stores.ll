@@ -14,34 +14,34 @@
 
 ; CHECK-LABEL: define void @sizes(
 define void @sizes() {
-; CHECK: call void @__chansan_read1(i8* @g8)
-; CHECK-NEXT: load i8, i8* @g8
-  %a = load i8, i8* @g8
+; CHECK: call void @__chansan_read1(ptr @g8)
+; CHECK-NEXT: load i8, ptr @g8
+  %a = load i8, ptr @g8
 ; CHECK: call void @__chansan_write2(
 ; CHECK-NEXT: store i16
-  store i16 1, i16* @g16
+  store i16 1, ptr @g16
 ; CHECK: call void @__chansan_read4(
-  %c = load i32, i32* @g32
+  %c = load i32, ptr @g32
 ; CHECK: call void @__chansan_write8(
-  store i64 2, i64* @g64, align 8
+  store i64 2, ptr @g64, align 8
 ; CHECK: call void @__chansan_read16(
-  %e = load i128, i128* @g128, align 16
-; CHECK: call void @__chansan_read_range(i8* {{.*}}, i64 6)
-  %f = load i48, i48* @g48
+  %e = load i128, ptr @g128, align 16
+; CHECK: call void @__chansan_read_range(ptr {{.*}}, i64 6)
+  %f = load i48, ptr @g48
 ; CHECK: call void @__chansan_read16(
-  %v = load <4 x i32>, <4 x i32>* @v4
-; CHECK: call void @__chansan_write_range(i8* {{.*}}, i64 32)
-  store <8 x i32> zeroinitializer, <8 x i32>* @v8
+  %v = load <4 x i32>, ptr @v4
+; CHECK: call void @__chansan_write_range(ptr {{.*}}, i64 32)
+  store <8 x i32> zeroinitializer, ptr @v8
   ret void
 }
 
 ; CHECK-LABEL: define void @unaligned(
-define void @unaligned(i32* %p, i64* %q) {
+define void @unaligned(ptr %p, ptr %q) {
 ; CHECK: call void @__chansan_unaligned_read4(
-  %a = load i32, i32* %p, align 1
+  %a = load i32, ptr %p, align 1
 ; CHECK: call void @__chansan_unaligned_write8(
-  store i64 0, i64* %q, align 4
+  store i64 0, ptr %q, align 4
 ; CHECK: call void @__chansan_read4(
-  %b = load i32, i32* %p, align 4
+  %b = load i32, ptr %p, align 4
   ret void
 }

@@ -5,23 +5,22 @@
 
 @const = constant i32 7
 @var = global i32 0
-declare void @escape(i32*)
+declare void @escape(ptr)
 
 ; CHECK-LABEL: define i32 @f(
 define i32 @f() {
   %local = alloca i32
   %shared = alloca i32
-  call void @escape(i32* %shared)
-; CHECK-NOT: call void @__chansan_write4(i32* %local)
-  store i32 1, i32* %local
-; CHECK: [[P:%.*]] = bitcast i32* %shared to i8*
-; CHECK-NEXT: call void @__chansan_write4(i8* [[P]])
-  store i32 2, i32* %shared
-; CHECK-NOT: @__chansan_read4(i8* bitcast (i32* @const
-  %c = load i32, i32* @const
-; CHECK: call void @__chansan_read4(i8* bitcast (i32* @var to i8*))
-  %v = load i32, i32* @var
-  %l = load i32, i32* %local
+  call void @escape(ptr %shared)
+; CHECK-NOT: call void @__chansan_write4(ptr %local)
+  store i32 1, ptr %local
+; CHECK: call void @__chansan_write4(ptr %shared)
+  store i32 2, ptr %shared
+; CHECK-NOT: @__chansan_read4(ptr @const
+  %c = load i32, ptr @const
+; CHECK: call void @__chansan_read4(ptr @var)
+  %v = load i32, ptr @var
+  %l = load i32, ptr %local
   %s = add i32 %c, %v
   %r = add i32 %s, %l
   ret i32 %r

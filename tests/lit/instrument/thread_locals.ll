@@ -6,18 +6,18 @@
 ; RUN: env CHANSAN_PASS_STATS=1 %opt_chansan %s -o /dev/null 2>&1 | FileCheck --check-prefix=STATS %s
 
 @tls = thread_local global i32 0
-@ext_tls = external thread_local global i8*
+@ext_tls = external thread_local global ptr
 @var = global i32 0
 
 ; CHECK-LABEL: define i32 @f(
-define i32 @f(i8* %p) {
-; CHECK-NOT: @__chansan_write4(i8* bitcast (i32* @tls
-  store i32 1, i32* @tls
-; CHECK-NOT: @__chansan_write8(i8* bitcast (i8** @ext_tls
-  store i8* %p, i8** @ext_tls
-; CHECK: call void @__chansan_read4(i8* bitcast (i32* @var to i8*))
-  %v = load i32, i32* @var
-  %t = load i32, i32* @tls
+define i32 @f(ptr %p) {
+; CHECK-NOT: @__chansan_write4(ptr @tls
+  store i32 1, ptr @tls
+; CHECK-NOT: @__chansan_write8(ptr @ext_tls
+  store ptr %p, ptr @ext_tls
+; CHECK: call void @__chansan_read4(ptr @var)
+  %v = load i32, ptr @var
+  %t = load i32, ptr @tls
   %s = add i32 %v, %t
   ret i32 %s
 }
