@@ -1,5 +1,5 @@
 #!/bin/bash
-# install_test.sh BUILD_DIR: installs the plain tree into a fresh prefix,
+# install_test.sh BUILD_DIR CC CXX: installs the plain tree into a fresh prefix,
 # moves the prefix (nothing may point back into the build or source tree),
 # then as a user would:
 #   - a CMake project outside the tree finds chansan with find_package and
@@ -9,6 +9,7 @@
 #     programs with the detector; --version and --help answer.
 set -euo pipefail
 build=$(cd "$1" && pwd)
+cc=$2 cxx=$3  # the compilers the tree was built with: the plugin's clang
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/chansan-install.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -30,7 +31,7 @@ fi
 # the prefix only.
 cp -r "$here/consumer" "$work/consumer"
 cmake -S "$work/consumer" -B "$work/consumer-build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+  -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
   -DCMAKE_PREFIX_PATH="$prefix" > "$work/configure.log" || { cat "$work/configure.log"; fail "configure"; }
 grep -q "chansan 0.18" "$work/configure.log" || fail "find_package did not report chansan's version"
 cmake --build "$work/consumer-build" > "$work/build.log" 2>&1 || { cat "$work/build.log"; fail "build"; }
