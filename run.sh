@@ -9,6 +9,14 @@ for s in build/bin/sample_* build/bin/bug_racy_counter build/bin/bug_channel_dea
   echo "=== $(basename "$s")"
   "$s" || echo "(exit code $?)"
 done
+# The same four findings as JSON logs, and one HTML page of them
+# (chansan-report; README, "An HTML report").
+rm -rf build/reports && mkdir -p build/reports
+for s in bug_racy_counter bug_channel_deadlock bug_leaked_producer bug_lock_order; do
+  CHANSAN_OPTIONS=report_format=json:log_path=build/reports/$s build/bin/$s >/dev/null 2>&1 || true
+done
+echo "=== chansan-report build/reports/* -o build/report.html"
+build/bin/chansan-report build/reports/* -o build/report.html
 # Deterministic testing (README, "Testing concurrent code"): a shutdown bug
 # free runs show only now and then, found by exploring seeded schedules and
 # replayed from the printed line; then a Catch2 test explored per test case.

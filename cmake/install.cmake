@@ -10,6 +10,7 @@ include(CMakePackageConfigHelpers)
 install(TARGETS csp csp_race csp_tsan chansan_rt ARCHIVE DESTINATION lib)
 install(TARGETS ChansanPass LIBRARY DESTINATION lib)
 install(TARGETS chansan-explore RUNTIME DESTINATION bin)
+install(PROGRAMS ${CMAKE_BINARY_DIR}/bin/chansan-report DESTINATION bin)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/rt/include/ ${CMAKE_SOURCE_DIR}/detector/include/ DESTINATION include)
 configure_file(${CMAKE_SOURCE_DIR}/cmake/chansanConfig.cmake.in ${CMAKE_BINARY_DIR}/cmake/chansanConfig.cmake @ONLY)
 write_basic_package_version_file(${CMAKE_BINARY_DIR}/cmake/chansanConfigVersion.cmake

@@ -313,7 +313,10 @@ std::string render_json(const LockOrderReport& r) {
          std::to_string(e.goroutine) + ",\"from_stack\":" + json_frames(e.from_stack) +
          ",\"to_stack\":" + json_frames(e.to_stack) + "}";
   }
-  o += "],\"goroutines\":[";
+  o += "],\"names\":{";  // the locks that are globals, by address
+  for (std::size_t i = 0; i < r.names.size(); i++)
+    o += (i ? "," : "") + json_quote(hex_address(r.names[i].first)) + ":" + json_quote(r.names[i].second);
+  o += "},\"goroutines\":[";
   o += json_goroutines(r.goroutines);
   o += "],\"summary\":" + summary_json(r.edges.empty() ? std::vector<Frame>{} : r.edges[0].to_stack);
   return o + "}\n";

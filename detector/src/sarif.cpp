@@ -141,9 +141,12 @@ struct Related {
   }
 };
 
+// `report_json` is the finding as report_format=json writes it, kept whole
+// in the result's property bag (properties.chansan): SARIF has no place for
+// a wait-for graph's objects and holders, and chansan-report draws them.
 std::string result(const std::string& kind, const std::string& message, const std::vector<Frame>& primary,
                    const std::string& flows, const Related& related,
-                   const std::vector<const std::vector<Frame>*>& fingerprint_stacks) {
+                   const std::vector<const std::vector<Frame>*>& fingerprint_stacks, std::string report_json) {
   int rule = rule_index(kind);
   std::string o = "{\"ruleId\":" + json_quote(kRules[rule].id) + ",\"ruleIndex\":" + std::to_string(rule) +
                   ",\"level\":" + json_quote(kRules[rule].level) + ",\"message\":{\"text\":" + json_quote(message) +
@@ -152,6 +155,8 @@ std::string result(const std::string& kind, const std::string& message, const st
   o += "],\"codeFlows\":[{\"threadFlows\":[" + flows + "]}]";
   if (!related.json.empty()) o += ",\"relatedLocations\":[" + related.json + "]";
   o += ",\"partialFingerprints\":{\"chansan/v1\":" + json_quote(sarif_fingerprint(kind, fingerprint_stacks)) + "}";
+  while (!report_json.empty() && report_json.back() == '\n') report_json.pop_back();
+  o += ",\"properties\":{\"chansan\":" + report_json + "}";
   return o + "}";
 }
 
@@ -215,7 +220,8 @@ std::string sarif_result(const RaceReport& r) {
   if (r.location.kind == LocationKind::heap)
     rel.add(r.location.allocated_at, "Heap block of size " + std::to_string(r.location.size) + " allocated here.");
   add_creations(rel, r.goroutines);
-  return result("data race", msg, r.current.stack, flows, rel, {&r.current.stack, &r.previous.stack});
+  return result("data race", msg, r.current.stack, flows, rel, {&r.current.stack, &r.previous.stack},
+                render_json(r));
 }
 
 std::string sarif_result(const BlockingReport& r) {
@@ -239,7 +245,8 @@ std::string sarif_result(const BlockingReport& r) {
     fp.push_back(&g.stack);
   }
   if (flows.empty()) flows = thread_flow("none", "No goroutine was described.", {});
-  return result(r.kind, msg, r.goroutines.empty() ? std::vector<Frame>{} : r.goroutines[0].stack, flows, rel, fp);
+  return result(r.kind, msg, r.goroutines.empty() ? std::vector<Frame>{} : r.goroutines[0].stack, flows, rel, fp,
+                render_json(r));
 }
 
 std::string sarif_result(const LockOrderReport& r) {
@@ -260,7 +267,7 @@ std::string sarif_result(const LockOrderReport& r) {
   if (flows.empty()) flows = thread_flow("none", "No acquisition was recorded.", {});
   add_creations(rel, r.goroutines);
   return result("lock-order inversion", msg, r.edges.empty() ? std::vector<Frame>{} : r.edges[0].to_stack, flows,
-                rel, fp);
+                rel, fp, render_json(r));
 }
 
 std::string sarif_log_head() {

@@ -18,7 +18,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 cmake --install "$build" --prefix "$work/staged" >/dev/null
 mv "$work/staged" "$work/prefix"  # relocatable: nothing refers to where it was installed
 prefix=$work/prefix
-for f in bin/chansan-clang++ bin/chansan-clang bin/chansan-explore \
+for f in bin/chansan-clang++ bin/chansan-clang bin/chansan-explore bin/chansan-report \
          include/csp/csp.hpp include/chansan/testing.hpp lib/libcsp.a lib/libcsp_race.a \
          lib/libchansan_rt.a lib/libChansanPass.so lib/cmake/chansan/chansanConfig.cmake; do
   [ -e "$prefix/$f" ] || fail "not installed: $f"
@@ -64,4 +64,8 @@ set -e
 grep -q "racy_flag.c:8" "$work/c.err" || { cat "$work/c.err"; fail "C race report does not name racy_flag.c:8"; }
 "$prefix/bin/chansan-clang" -fno-chansan -O1 "$here/racy_flag.c" -o "$work/flag_plain"
 [ "$("$work/flag_plain")" = "flag done" ] || fail "C program built without the detector"
+"$prefix/bin/chansan-report" "$work/race.err" -o "$work/x.html" 2> "$work/report.err" && fail "chansan-report took a text log"
+CHANSAN_OPTIONS=report_format=json:log_path=$work/tally "$work/consumer-build/tally_race" > /dev/null 2>&1 || true
+"$prefix/bin/chansan-report" "$work"/tally.* -o "$work/tally.html" > /dev/null || fail "installed chansan-report"
+grep -q "tally.cpp:19" "$work/tally.html" || fail "the installed chansan-report's page does not show the race"
 echo "drivers: --version, --help, C++ and C programs with the detector: ok"

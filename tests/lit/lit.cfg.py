@@ -75,3 +75,17 @@ inputs = os.path.join(config.test_source_root, "report", "Inputs")
 config.substitutions.append(("%sarif_validate", os.path.join(inputs, "sarif_validate.sh")))
 config.substitutions.append(("%sarif_fields", "python3 " + os.path.join(inputs, "sarif_fields.py")))
 config.substitutions.append(("%findings", os.path.join(inputs, "findings.cpp")))
+
+# chansan-report, and headless Chromium (Debian's chromium; scripts/deps.sh)
+# to render its page in a test.
+config.substitutions.append(("%chansan_report", os.path.join(config.chansan_build_dir, "bin", "chansan-report")))
+chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+if chromium:
+    config.available_features.add("chromium")
+    # As root (CI), Chromium runs only without its sandbox; no GPU here.
+    config.substitutions.append(("%chromium", chromium + " --headless --no-sandbox --disable-gpu "
+                                 "--hide-scrollbars --no-first-run --user-data-dir=" +
+                                 os.path.join(config.test_exec_root, "chromium-profile")))
+else:
+    lit_config.note("chromium not found (apt-get install chromium, as scripts/deps.sh does): "
+                    "the browser rendering test is skipped")
