@@ -8,6 +8,11 @@
 # of each build, the slowdowns (chansan/plain, tsan/plain), and their ratio
 # chansan/tsan; then the geometric means of the ratios (the target is
 # time <= 1.0 and RSS <= 1.0).
+# Then what a ThreadSanitizer user would pick instead (issue 13): the
+# std::thread versions of the compute workloads (-DBENCH_STD_THREAD:
+# std::thread, std::mutex, std::condition_variable) built with clang++-19
+# -O2 -g, plain and -fsanitize=thread, and TSan 19's slowdown over its own
+# plain build beside chansan's on the csp version, with their ratio.
 # Usage: bench/detector.sh [BUILD_DIR] [ROUNDS]   (best of ROUNDS runs, default 3)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,6 +48,12 @@ for src in detector/matmul.cpp detector/histo.cpp detector/msort.cpp detector/pr
     "$cxx" ${flags[$v]} -O2 -g "$root/bench/$src" -o "$out/$name.$v" &
   done
 done
+std_workloads="matmul histo msort prodcons"
+for name in $std_workloads; do
+  clang++-19 -std=c++20 -O2 -g -DBENCH_STD_THREAD -pthread "$root/bench/detector/$name.cpp" -o "$out/$name.std" &
+  clang++-19 -std=c++20 -O2 -g -DBENCH_STD_THREAD -fsanitize=thread "$root/bench/detector/$name.cpp" \
+    -o "$out/$name.std_tsan19" &
+done
 wait
 
 field() { sed -n "s/.*[ ^]$1=\([^ ]*\).*/\1/p" | head -1; }
@@ -66,6 +77,7 @@ measure() {
 printf "%-11s %9s %9s %9s | %7s %7s %7s | %8s %8s %8s | %6s %6s\n" workload plain_ms chansan_ms tsan_ms \
   chansan tsan ratio plain_kb chansan_kb tsan_kb c/p_kb ratio
 log_time=0; log_rss=0; count=0
+declare -A chansan_slowdown
 for w in "${workloads[@]}"; do
   IFS='|' read -r name src args <<<"$w"
   bin=$(basename "$src" .cpp)
@@ -76,8 +88,28 @@ for w in "${workloads[@]}"; do
   rr=$(echo "$ck / $tk" | bc -l)
   printf "%-11s %9.1f %9.1f %9.1f | %6.2fx %6.2fx %7.2f | %8d %8d %8d | %5.2fx %6.2f\n" "$name" "$pm" "$cm" "$tm" \
     "$cs" "$ts" "$tr" "$pk" "$ck" "$tk" "$(echo "$ck / $pk" | bc -l)" "$rr"
+  chansan_slowdown[$name]=$cs
   log_time=$(echo "$log_time + l($tr)" | bc -l); log_rss=$(echo "$log_rss + l($rr)" | bc -l)
   count=$((count + 1))
 done
 printf "geometric mean of chansan/tsan: time %.2f, peak RSS %.2f (over %d workloads)\n" \
   "$(echo "e($log_time / $count)" | bc -l)" "$(echo "e($log_rss / $count)" | bc -l)" "$count"
+
+echo
+echo "std::thread versions under TSan 19 (clang++-19 -O2 -g), beside chansan on the csp version:"
+printf "%-11s %9s %9s | %7s %7s %7s | %8s %8s\n" workload std_ms tsan19_ms tsan19 chansan c/t19 std_kb tsan19_kb
+log19=0; count19=0
+for name in $std_workloads; do
+  args=""
+  for w in "${workloads[@]}"; do
+    IFS='|' read -r n _ a <<<"$w"
+    [ "$n" = "$name" ] && args=$a
+  done
+  read -r sm sk < <(measure "$out/$name.std" $args)
+  read -r tm tk < <(measure "$out/$name.std_tsan19" $args)
+  ts=$(echo "$tm / $sm" | bc -l); cs=${chansan_slowdown[$name]}; r=$(echo "$cs / $ts" | bc -l)
+  printf "%-11s %9.1f %9.1f | %6.2fx %6.2fx %7.2f | %8d %8d\n" "$name" "$sm" "$tm" "$ts" "$cs" "$r" "$sk" "$tk"
+  log19=$(echo "$log19 + l($r)" | bc -l); count19=$((count19 + 1))
+done
+printf "geometric mean of chansan/tsan19: %.2f (over %d workloads; the goal is <= 0.7)\n" \
+  "$(echo "e($log19 / $count19)" | bc -l)" "$count19"

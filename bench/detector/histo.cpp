@@ -1,7 +1,7 @@
-// Per-goroutine buckets merged under a csp::mutex, P passes over a shared
+// Per-goroutine buckets merged under a mutex (csp::mutex, or std::mutex with
+// -DBENCH_STD_THREAD: common.hpp), P passes over a shared
 // input (twin of ../shared/bench/go/detector/histo).
 // usage: histo [M=4194304] [T=2] [P=16]
-#include <csp/csp.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
@@ -22,24 +22,22 @@ int main(int argc, char** argv) {
   }
   auto t0 = std::chrono::steady_clock::now();
   std::vector<uint64_t> global(4096);
-  csp::mutex mu;
-  csp::wait_group wg;
+  bench::mutex mu;
+  bench::group workers;
   for (int t = 0; t < nt; t++) {
-    wg.add(1);
-    csp::go([&, t] {
+    workers.go([&, t] {
       std::vector<uint64_t> local(4096);
       int lo = int(int64_t(t) * m / nt), hi = int(int64_t(t + 1) * m / nt);
       for (int p = 0; p < passes; p++) {
         unsigned shift = unsigned(p % 21);
         for (auto& b : local) b = 0;
         for (int i = lo; i < hi; i++) local[(in[i] >> shift) & 4095]++;
-        std::lock_guard<csp::mutex> l(mu);
+        std::lock_guard<bench::mutex> l(mu);
         for (int b = 0; b < 4096; b++) global[b] += local[b];
       }
-      wg.done();
     });
   }
-  wg.wait();
+  workers.wait();
   double ms = ms_since(t0);
   uint64_t sum = 0, total = 0;
   for (int b = 0; b < 4096; b++) {

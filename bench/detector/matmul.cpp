@@ -1,6 +1,5 @@
 // C = A*B, N x N doubles, row blocks over T goroutines, i-k-j loop (twin of
 // ../shared/bench/go/detector/matmul). usage: matmul [N=512] [T=2]
-#include <csp/csp.hpp>
 #include <cstdlib>
 #include <vector>
 
@@ -16,10 +15,9 @@ int main(int argc, char** argv) {
       b[i * n + j] = double((i * 5 + j * 11) % 13) - 6.0;
     }
   auto t0 = std::chrono::steady_clock::now();
-  csp::wait_group wg;
+  bench::group workers;
   for (int t = 0; t < nt; t++) {
-    wg.add(1);
-    csp::go([&, t] {
+    workers.go([&, t] {
       int lo = t * n / nt, hi = (t + 1) * n / nt;
       for (int i = lo; i < hi; i++) {
         double* ci = &c[i * n];
@@ -29,10 +27,9 @@ int main(int argc, char** argv) {
           for (int j = 0; j < n; j++) ci[j] += aik * bk[j];
         }
       }
-      wg.done();
     });
   }
-  wg.wait();
+  workers.wait();
   double ms = ms_since(t0);
   double sum = 0;
   for (int i = 0; i < n * n; i++) sum += c[i] * double(i % 7 + 1);

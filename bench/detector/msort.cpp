@@ -1,6 +1,5 @@
 // Top-down merge sort, the left half on a new goroutine down to depth D
 // (twin of ../shared/bench/go/detector/msort). usage: msort [M=4194304] [D=1]
-#include <csp/csp.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -23,14 +22,10 @@ void msort(int32_t* a, int32_t* tmp, int n, int depth) {
   }
   int h = n / 2;
   if (depth > 0) {
-    csp::wait_group wg;
-    wg.add(1);
-    csp::go([&] {
-      msort(a, tmp, h, depth - 1);
-      wg.done();
-    });
+    bench::group left;
+    left.go([&] { msort(a, tmp, h, depth - 1); });
     msort(a + h, tmp + h, n - h, depth - 1);
-    wg.wait();
+    left.wait();
   } else {
     msort(a, tmp, h, 0);
     msort(a + h, tmp + h, n - h, 0);

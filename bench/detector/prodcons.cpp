@@ -1,7 +1,7 @@
-// A 1024-slot ring under csp::mutex + two csp::cond, one producer, one
+// A 1024-slot ring under a mutex + two condition variables (csp, or std with
+// -DBENCH_STD_THREAD: common.hpp), one producer, one
 // consumer, K items (twin of ../shared/bench/go/detector/prodcons).
 // usage: prodcons [K=1000000]
-#include <csp/csp.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
@@ -9,8 +9,8 @@
 #include "common.hpp"
 
 struct Queue {
-  csp::mutex mu;
-  csp::cond not_empty{mu}, not_full{mu};
+  bench::mutex mu;
+  bench::cond not_empty{mu}, not_full{mu};
   std::vector<int64_t> ring = std::vector<int64_t>(1024);
   int head = 0, count = 0;
   void put(int64_t v) {
@@ -37,18 +37,15 @@ int main(int argc, char** argv) {
   int k = argc > 1 ? std::atoi(argv[1]) : 1000000;
   Queue q;
   auto t0 = std::chrono::steady_clock::now();
-  csp::wait_group wg;
-  wg.add(2);
-  csp::go([&] {
+  bench::group workers;
+  workers.go([&] {
     for (int i = 0; i < k; i++) q.put(int64_t(i) * 3 + 1);
-    wg.done();
   });
   uint64_t sum = 0;
-  csp::go([&] {
+  workers.go([&] {
     for (int i = 0; i < k; i++) sum = sum * 31 + uint64_t(q.get());
-    wg.done();
   });
-  wg.wait();
+  workers.wait();
   double ms = ms_since(t0);
   std::printf("prodcons k=%d checksum=%lu compute_ms=%.1f hwm_kb=%ld\n", k, (unsigned long)sum, ms,
               hwm_kb());
