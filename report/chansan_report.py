@@ -32,7 +32,9 @@ KINDS = [  # (kind as the logs spell it, section title, SARIF rule id)
     ("deadlock", "Deadlocks", "chansan/deadlock"),
     ("lock-order inversion", "Lock-order inversions", "chansan/lock-order-inversion"),
     ("goroutine leak", "Goroutine leaks", "chansan/goroutine-leak"),
+    ("heap-use-after-free", "Heap uses after free", "chansan/heap-use-after-free"),
 ]
+RACE_KINDS = ("data race", "heap-use-after-free")  # two accesses, shown side by side
 KIND_OF_RULE = {rule: kind for kind, _, rule in KINDS}
 SNIPPET_CONTEXT = 3  # lines shown above and below a user frame's line
 
@@ -111,7 +113,7 @@ def read_sarif(path, doc):
 
 def primary_stacks(f):
     kind = f["kind"]
-    if kind == "data race":
+    if kind in RACE_KINDS:
         return [a.get("stack", []) for a in f.get("accesses", [])]
     if kind == "lock-order inversion":
         return [e.get("to_stack", []) for e in f.get("edges", [])]
@@ -337,7 +339,7 @@ def render_finding(number, grp, sources, dot):
                                       ", ".join(esc(os.path.basename(p)) for p in grp["logs"]))
     out = ['<section class="finding" id="f%d"><h3>%s <span class="where">%s</span></h3><div class="seen">%s</div>' %
            (number, esc(kind), where, seen)]
-    if kind == "data race":
+    if kind in RACE_KINDS:
         acc = f.get("accesses", [])
         loc = f.get("location", {})
         if loc.get("kind") == "global":

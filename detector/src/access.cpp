@@ -57,6 +57,18 @@ __attribute__((noinline)) void check_and_store(GState* g, std::atomic<uint64_t>*
       continue;
     }
     const Shadow old = Shadow::from_raw(raw);
+    if (old.is_freed()) {
+      // The block was freed: an access not ordered after the free races
+      // with it (a data race, #0 free); one ordered after it, the same
+      // goroutine's included, uses freed memory (heap-use-after-free, as
+      // ThreadSanitizer reports it). The mark stays for later accesses.
+      if (!is_free) {
+        const bool ordered = old.sid() == g->sid || old.epoch() <= g->clock.get(old.sid());
+        report_race(g, old, addr & ~(kGranule - 1), full_addr, full_size, is_write, is_atomic, pc, false,
+                    ordered);
+      }
+      continue;
+    }
     if (old.sid() == g->sid && old.epoch() >= g->own_start) {
       if (own < 0 && subsumes(cur, old)) own = i;
       // The same kind of access in this epoch: one cell can hold both (a
@@ -72,7 +84,7 @@ __attribute__((noinline)) void check_and_store(GState* g, std::atomic<uint64_t>*
     }
     if (!conflicts(old, cur)) continue;
     report_race(g, old, addr & ~(kGranule - 1), full_addr, full_size, is_write, is_atomic, pc,
-                is_free);
+                is_free, false);
   }
   if (merge >= 0) {
     cells[merge].store(cells[merge].load(std::memory_order_relaxed) | (craw & Shadow::kMaskBits),

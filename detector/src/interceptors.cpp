@@ -3,9 +3,13 @@
 //  - malloc/free and friends, operator new/delete: a block's shadow is
 //    cleared when it is allocated (memory reused never races with its past),
 //    a free is checked as a write of the block (a free racing with an access
-//    is reported) and leaves a "freed" write in its first granules (an
-//    unordered access after the free is reported too). Allocation stacks
-//    are kept for reports (heap.hpp).
+//    is reported) and leaves a freed mark in its first granules: an access
+//    after the free is reported, as a race with the free if unordered, as
+//    a heap-use-after-free if ordered after it (as TSan does). Blocks glibc
+//    serves by mmap are unmapped by free and their addresses may come back
+//    as memory malloc never sees (a thread's stack): those keep only the
+//    free as a plain write, which reports unordered accesses alone.
+//    Allocation stacks are kept for reports (heap.hpp).
 //  - pthread_create/join: the creation and join edges of OS threads.
 //  - pthread mutexes, rwlocks and condition variables (std::mutex,
 //    std::shared_mutex, std::condition_variable): lock/unlock edges, so C++
@@ -72,6 +76,10 @@ void on_alloc(void* p, std::size_t n, uintptr_t pc) {
   heap_add(a, b);
 }
 
+// glibc keeps a chunk's size word just before the block; its bit 1
+// (IS_MMAPPED) marks a block served by its own mmap, which free unmaps.
+bool chunk_is_mmapped(const void* p) { return (static_cast<const std::size_t*>(p)[-1] & 2) != 0; }
+
 void on_free(void* p, uintptr_t pc) {
   if (!p || !tracking()) return;
   auto a = reinterpret_cast<uintptr_t>(p);
@@ -102,10 +110,12 @@ void on_free(void* p, uintptr_t pc) {
     // in ~10 of race/shape_free_reuse -DRACY.)
     const uintptr_t first = a & ~(kGranule - 1);
     const uintptr_t end = a + checked;
+    const uint64_t mark = chunk_is_mmapped(p) ? Shadow::access(g->sid, g->epoch, first, kGranule, false, false).raw()
+                                              : Shadow::freed(g->sid, g->epoch).raw();
     uintptr_t x = first;
     for (; x < end; x += kGranule) {
       std::atomic<uint64_t>* c = ctx->shadow.cells(x);
-      c[0].store(Shadow::access(g->sid, g->epoch, x, kGranule, false, false).raw(), std::memory_order_relaxed);
+      c[0].store(mark, std::memory_order_relaxed);
       for (int k = 1; k < kShadowCells; k++) c[k].store(0, std::memory_order_relaxed);
     }
     if (a + n > x) ctx->shadow.clear(x, a + n - x);

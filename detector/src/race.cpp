@@ -69,7 +69,7 @@ void add_goroutine(RaceReport& r, uint64_t goid, uint32_t create_stack) {
 }  // namespace
 
 void report_race(GState* g, Shadow old, uintptr_t granule, uintptr_t addr, std::size_t size,
-                 bool is_write, bool is_atomic, uintptr_t pc, bool is_free) {
+                 bool is_write, bool is_atomic, uintptr_t pc, bool is_free, bool use_after_free) {
   // The detector's own work never reports (nor waits for the report lock it
   // may hold): instrumented code it could reach is renamed by the pass, and
   // this is the guard if some still were.
@@ -80,12 +80,13 @@ void report_race(GState* g, Shadow old, uintptr_t granule, uintptr_t addr, std::
   if (!first_time(seen_fast, hash_mix(hash_mix(pc, old.sid()), old.epoch() | uint64_t{1} << 40))) return;
 
   RestoredAccess prev = restore_access(ctx->slots[old.sid()].trace, old.epoch(), granule,
-                                       old.mask(), !old.is_read(), old.is_atomic());
+                                       old.mask(), !old.is_read(), old.is_atomic(), old.is_freed());
   uintptr_t prev_pc = prev.found ? prev.pcs[0] : 0;
   uintptr_t lo = pc < prev_pc ? pc : prev_pc, hi = pc < prev_pc ? prev_pc : pc;
   if (!first_time(seen_pairs, hash_mix(lo, hi))) return;
 
   RaceReport r;
+  if (use_after_free) r.kind = "heap-use-after-free";
   r.current.is_write = is_write;
   r.current.is_atomic = is_atomic;
   r.current.size = static_cast<unsigned>(size);

@@ -184,7 +184,7 @@ std::string name_of(const BlockedGoroutine& g) {
 }  // namespace
 
 std::string render_text(const RaceReport& r) {
-  std::string out = "==================\nWARNING: chansan: data race\n";
+  std::string out = "==================\nWARNING: chansan: " + r.kind + "\n";
   text_access(out, r.current, false);
   text_access(out, r.previous, true);
   const Location& l = r.location;
@@ -206,11 +206,11 @@ std::string render_text(const RaceReport& r) {
       break;
   }
   text_goroutines(out, r.goroutines);
-  return out + summary_text("data race", r.current.stack);
+  return out + summary_text(r.kind.c_str(), r.current.stack);
 }
 
 std::string render_json(const RaceReport& r) {
-  std::string o = "{\"kind\":\"data race\",\"accesses\":[" + json_access(r.current) + "," +
+  std::string o = "{\"kind\":" + json_quote(r.kind) + ",\"accesses\":[" + json_access(r.current) + "," +
                   json_access(r.previous) + "],\"goroutines\":[";
   o += json_goroutines(r.goroutines);
   const Location& l = r.location;

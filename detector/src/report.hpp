@@ -60,6 +60,9 @@ struct Location {
 };
 
 struct RaceReport {
+  // "data race", or "heap-use-after-free": `previous` is the free of the
+  // block, and `current` is ordered after it (ThreadSanitizer's name).
+  std::string kind = "data race";
   Access current;
   Access previous;
   std::vector<GoroutineDesc> goroutines;

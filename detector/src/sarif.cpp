@@ -22,7 +22,8 @@ struct Rule {
   const char* help;
 };
 
-// One rule per report kind (api.md §3), in ruleIndex order.
+// One rule per report kind (api.md §3, and heap-use-after-free as TSan
+// names it), in ruleIndex order.
 const Rule kRules[] = {
     {"data race", "chansan/data-race", "DataRace", "error",
      "Two goroutines access the same memory without synchronization, at least one writing.",
@@ -44,6 +45,11 @@ const Rule kRules[] = {
      "Goroutines are still blocked forever when main returns.",
      "A goroutine blocked on a channel or lock that nothing will ever release outlives main. Give it "
      "a way out: close the channel it receives from, cancel its context, or drain what it sends."},
+    {"heap-use-after-free", "chansan/heap-use-after-free", "HeapUseAfterFree", "error",
+     "Memory is used after the heap block holding it was freed.",
+     "An access comes after the free of its heap block (ordered after it, so it is not a race with "
+     "the free, but the memory is no longer the program's). Free the block only once no goroutine "
+     "or thread will use it again, e.g. after the last user has signalled it is done."},
 };
 
 int rule_index(const std::string& kind) {
@@ -208,7 +214,8 @@ std::string sarif_fingerprint(const std::string& kind, const std::vector<const s
 }
 
 std::string sarif_result(const RaceReport& r) {
-  std::string msg = "Data race: " + access_text(r.current, false) + user_frame_text(r.current.stack) +
+  std::string msg = std::string(r.kind == "data race" ? "Data race: " : "Heap use after free: ") +
+                    access_text(r.current, false) + user_frame_text(r.current.stack) +
                     "; " + access_text(r.previous, true) + user_frame_text(r.previous.stack) + ".";
   if (r.location.kind == LocationKind::global) msg += " Location is global '" + r.location.name + "'.";
   if (r.location.kind == LocationKind::heap)
@@ -220,7 +227,7 @@ std::string sarif_result(const RaceReport& r) {
   if (r.location.kind == LocationKind::heap)
     rel.add(r.location.allocated_at, "Heap block of size " + std::to_string(r.location.size) + " allocated here.");
   add_creations(rel, r.goroutines);
-  return result("data race", msg, r.current.stack, flows, rel, {&r.current.stack, &r.previous.stack},
+  return result(r.kind, msg, r.current.stack, flows, rel, {&r.current.stack, &r.previous.stack},
                 render_json(r));
 }
 

@@ -29,7 +29,9 @@ constexpr int kShadowCells = 2;
 
 // One recorded access, bit-packed:
 //   bits 0-7 byte mask within the granule, 8-15 slot, 16-47 epoch,
-//   bit 48 read, bit 49 atomic.
+//   bit 48 read, bit 49 atomic, bit 50 freed (the free of a heap block,
+//   left in its first granules: any later access is reported, ordered or
+//   not, until the memory is allocated again).
 // The hot path (access.cpp) works on the raw word with the constants below:
 // a goroutine's `stamp` (slot and epoch) or'ed with the mask and kind bits
 // is the cell of its access. The accessors are the readable formula; a
@@ -42,6 +44,7 @@ class Shadow {
   static constexpr uint64_t kStampBits = ((uint64_t{1} << 40) - 1) << kSidShift;  // slot and epoch
   static constexpr uint64_t kReadBit = uint64_t{1} << 48;
   static constexpr uint64_t kAtomicBit = uint64_t{1} << 49;
+  static constexpr uint64_t kFreedBit = uint64_t{1} << 50;
 
   Shadow() = default;
   // The slot-and-epoch bits of every access a goroutine makes in an epoch.
@@ -64,6 +67,10 @@ class Shadow {
   Epoch epoch() const { return static_cast<Epoch>(raw_ >> kEpochShift); }
   bool is_read() const { return raw_ & kReadBit; }
   bool is_atomic() const { return raw_ & kAtomicBit; }
+  bool is_freed() const { return raw_ & kFreedBit; }
+  // The mark a free leaves: a write of the whole granule by the freeing
+  // goroutine at its epoch (reports restore the free's stack from it).
+  static Shadow freed(Sid sid, Epoch epoch) { return Shadow(stamp(sid, epoch) | kMaskBits | kFreedBit); }
   // The accessed bytes: [offset, offset + size) within the granule.
   unsigned offset() const { return static_cast<unsigned>(__builtin_ctz(mask())); }
   unsigned size() const { return static_cast<unsigned>(__builtin_popcount(mask())); }
@@ -79,14 +86,16 @@ class Shadow {
   // The bytes of `cur` (a raw cell) that `cell` covers: both are accesses
   // of one goroutine in one epoch (same slot and epoch), equally atomic,
   // and `cell` at least as strong (a write covers a read). An empty cell
-  // covers nothing: epochs start at 1. The hot path's form; a debug build
+  // covers nothing: epochs start at 1. A freed mark covers nothing (an
+  // access never has the freed bit): every access after a free is checked. The hot path's form; a debug build
   // checks it against covering_bytes_readable.
   static uint64_t covering_bytes(uint64_t cell, uint64_t cur) {
-    const bool same = ((cell ^ cur) & (kStampBits | kAtomicBit)) == 0 && (!(cell & kReadBit) || (cur & kReadBit));
+    const bool same =
+        ((cell ^ cur) & (kStampBits | kAtomicBit | kFreedBit)) == 0 && (!(cell & kReadBit) || (cur & kReadBit));
     return same ? (cell & kMaskBits) : 0;
   }
   static uint64_t covering_bytes_readable(Shadow cell, Shadow cur) {
-    if (cell.empty() || cell.sid() != cur.sid() || cell.epoch() != cur.epoch() ||
+    if (cell.empty() || cell.is_freed() || cell.sid() != cur.sid() || cell.epoch() != cur.epoch() ||
         cell.is_atomic() != cur.is_atomic() || (cell.is_read() && !cur.is_read()))
       return 0;
     return cell.mask();
@@ -99,7 +108,9 @@ class Shadow {
 static_assert(sizeof(Shadow) == 8);
 static_assert(Shadow::kStampBits >> Shadow::kSidShift == (uint64_t{1} << (8 * (sizeof(Sid) + sizeof(Epoch)))) - 1,
               "the stamp holds exactly a slot and an epoch");
-static_assert((Shadow::kStampBits & (Shadow::kMaskBits | Shadow::kReadBit | Shadow::kAtomicBit)) == 0,
+static_assert((Shadow::kStampBits & (Shadow::kMaskBits | Shadow::kReadBit | Shadow::kAtomicBit |
+                                     Shadow::kFreedBit)) == 0 &&
+                  ((Shadow::kReadBit | Shadow::kAtomicBit) & Shadow::kFreedBit) == 0,
               "fields do not overlap");
 
 inline bool conflicts(Shadow earlier, Shadow later) {

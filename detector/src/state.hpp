@@ -135,8 +135,10 @@ GState* cur();
 void attach_slot(GState* g);  // slow path: g has no slot
 void bump_epoch(GState* g);   // g runs: start a new epoch (after a release)
 
-// A race between `old` and the current access; slow path.
+// A race between `old` and the current access; slow path. With
+// `use_after_free`, `old` is a free the access is ordered after: reported
+// as a heap-use-after-free instead of a data race.
 void report_race(GState* g, Shadow old, uintptr_t granule, uintptr_t addr, std::size_t size,
-                 bool is_write, bool is_atomic, uintptr_t pc, bool is_free);
+                 bool is_write, bool is_atomic, uintptr_t pc, bool is_free, bool use_after_free = false);
 
 }  // namespace chansan

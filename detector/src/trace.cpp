@@ -64,7 +64,7 @@ void replay(const std::vector<Event>& evs, Visit visit) {
 }  // namespace
 
 RestoredAccess restore_access(const Trace& t, Epoch epoch, uintptr_t granule, uint8_t mask,
-                              bool is_write, bool is_atomic) {
+                              bool is_write, bool is_atomic, bool only_free) {
   RestoredAccess r;
   std::vector<Event> evs;
   if (!snapshot(t, evs) || mask == 0) return r;
@@ -74,6 +74,7 @@ RestoredAccess restore_access(const Trace& t, Epoch epoch, uintptr_t granule, ui
                   const std::vector<uintptr_t>& stack) {
     if (ep != epoch) return;
     if (e.is_write() != is_write || e.is_atomic() != is_atomic) return;
+    if (only_free && !e.is_free()) return;  // a freed mark: its free, not a write of the epoch after it
     uintptr_t addr = e.addr();
     uint64_t size = e.size();
     uintptr_t end = size == Event::kMaxSize ? ~uintptr_t{0} : addr + size;

@@ -100,9 +100,10 @@ struct RestoredAccess {
 };
 
 // Searches `t` for the last access at `epoch` that touched the bytes
-// `mask` of the granule at `granule`, with that kind.
+// `mask` of the granule at `granule`, with that kind (with only_free, the
+// free that left a freed mark, not a later write of the same epoch).
 RestoredAccess restore_access(const Trace& t, Epoch epoch, uintptr_t granule, uint8_t mask,
-                              bool is_write, bool is_atomic);
+                              bool is_write, bool is_atomic, bool only_free = false);
 
 // Owner of `epoch` in the trace (for an access whose event is lost):
 // returns false if the trace no longer covers it.

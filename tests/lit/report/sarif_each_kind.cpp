@@ -20,7 +20,7 @@
 // TEXT: SUMMARY: chansan: data race {{.*}}findings.cpp:14 in record(std::string const&)
 
 // RACE: version 2.1.0
-// RACE: tool chansan rules chansan/data-race chansan/deadlock chansan/lock-order-inversion chansan/goroutine-leak
+// RACE: tool chansan rules chansan/data-race chansan/deadlock chansan/lock-order-inversion chansan/goroutine-leak chansan/heap-use-after-free
 // RACE: results 1
 // RACE: result chansan/data-race error index 0
 // RACE: message Data race: {{.*}} in record(std::string const&) at {{.*}}findings.cpp:14; Previous {{.*}}findings.cpp:14.

@@ -63,12 +63,13 @@ TEST_CASE("a SARIF race result points at the user frame and keeps every frame in
   REQUIRE(has(r, "\"partialFingerprints\":{\"chansan/v1\":\""));
 }
 
-TEST_CASE("a SARIF log with no result is a whole document with the four rules", "[sarif]") {
+TEST_CASE("a SARIF log with no result is a whole document with the five rules", "[sarif]") {
   StyleGuard g({false, "", "/proj dir"});
   std::string log = sarif_log({});
   REQUIRE(has(log, "\"version\":\"2.1.0\""));
   REQUIRE(has(log, "\"results\":[]}]}"));
-  for (const char* id : {"chansan/data-race", "chansan/deadlock", "chansan/lock-order-inversion", "chansan/goroutine-leak"})
+  for (const char* id : {"chansan/data-race", "chansan/deadlock", "chansan/lock-order-inversion", "chansan/goroutine-leak",
+                         "chansan/heap-use-after-free"})
     REQUIRE(has(log, std::string("\"id\":\"") + id + "\""));
   REQUIRE(has(log, "\"SRCROOT\":{\"uri\":\"file:///proj%20dir/\"}"));
 }

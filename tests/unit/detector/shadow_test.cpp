@@ -38,15 +38,39 @@ TEST_CASE("the hot path's covering test agrees with the readable formula", "[sha
           for (bool read : {false, true})
             for (bool atomic : {false, true})
               cells.push_back(Shadow::access(static_cast<Sid>(sid), epoch, 0x2000 + off, size, read, atomic));
+  for (int sid : {0, 1, 255})
+    for (uint32_t epoch : {1u, 2u}) cells.push_back(Shadow::freed(static_cast<Sid>(sid), epoch));
   std::size_t covering = 0;
   for (Shadow cell : cells)
     for (Shadow cur : cells) {
-      if (cur.empty()) continue;  // the current access is never empty
+      if (cur.empty() || cur.is_freed()) continue;  // the current access is neither empty nor a mark
       const uint64_t fast = Shadow::covering_bytes(cell.raw(), cur.raw());
       REQUIRE(fast == Shadow::covering_bytes_readable(cell, cur));
       covering += fast != 0;
     }
   REQUIRE(covering > 0);  // the pairs include covering ones, not only misses
+}
+
+TEST_CASE("a free's mark covers no later access, not even its own goroutine's in the same epoch", "[shadow]") {
+  // Every access after a free must reach the full check, which reports it:
+  // the mark is a write of the whole granule by the freeing goroutine,
+  // which would otherwise cover that goroutine's later reads and writes.
+  const Shadow mark = Shadow::freed(7, 42);
+  REQUIRE(mark.is_freed());
+  REQUIRE(mark.sid() == 7);
+  REQUIRE(mark.epoch() == 42);
+  REQUIRE(!mark.is_read());
+  REQUIRE(mark.mask() == 0xff);
+  for (bool read : {false, true})
+    for (unsigned size : {1u, 8u}) {
+      const Shadow later = Shadow::access(7, 42, 0x3000, size, read, false);
+      REQUIRE(!later.is_freed());
+      REQUIRE(Shadow::covering_bytes(mark.raw(), later.raw()) == 0);
+      REQUIRE(conflicts(mark, later));
+    }
+  // Without the freed bit the same write would cover them: the bit decides.
+  const Shadow plain = Shadow::access(7, 42, 0x3000, 8, false, false);
+  REQUIRE(Shadow::covering_bytes(plain.raw(), Shadow::access(7, 42, 0x3000, 4, true, false).raw()) != 0);
 }
 
 TEST_CASE("a goroutine's stamp and an access's bits make the cell Shadow::access builds", "[shadow]") {
