@@ -15,6 +15,8 @@
 //    by reason (CHANSAN_PASS_STATS=1 prints the counts).
 //  - It runs last in the optimisation pipeline, at every level (-O0 too),
 //    so it instruments what survives optimisation, as TSan does.
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/ADT/StringRef.h"
@@ -105,7 +107,7 @@ struct Stats {
   unsigned csp_handle = 0;  // of the reads and writes: csp handles' own bytes
   // Left out, by reason.
   unsigned local_no_escape = 0, constant_data = 0, thread_local_data = 0, csp_runtime = 0,
-           unmodelled_atomic = 0;
+           unmodelled_atomic = 0, read_before_write = 0;
 
   void print(StringRef module) const {
     errs() << "chansan: " << module << ": instrumented " << reads << " reads, " << writes
@@ -116,7 +118,8 @@ struct Stats {
            << " accesses to non-escaping locals, " << constant_data
            << " reads of constant data, " << thread_local_data << " accesses to thread_locals, "
            << csp_runtime << " csp runtime functions, "
-           << unmodelled_atomic << " atomic ops with no runtime model (min/max/float)\n";
+           << unmodelled_atomic << " atomic ops with no runtime model (min/max/float), "
+           << read_before_write << " reads followed by a write of the same bytes\n";
   }
 };
 
@@ -137,6 +140,8 @@ class Instrumenter {
       }
     }
     read_range_ = declare("__chansan_read_range", void_ty, ptr_ty, size_ty);
+    handle_read_ = declare("__chansan_handle_read", void_ty, ptr_ty, size_ty);
+    handle_write_ = declare("__chansan_handle_write", void_ty, ptr_ty, size_ty);
     write_range_ = declare("__chansan_write_range", void_ty, ptr_ty, size_ty);
     func_entry_ = declare("__chansan_func_entry", void_ty, ptr_ty);
     func_exit_ = declare("__chansan_func_exit", void_ty);
@@ -152,7 +157,9 @@ class Instrumenter {
  private:
   bool is_csp_runtime(const Function& f) const;
   bool can_race(Value* addr, bool is_write);
-  void instrument_access(Instruction* i, Value* addr, Type* ty, MaybeAlign align, bool is_write);
+  SmallPtrSet<Instruction*, 16> reads_before_writes(Function& f, const SmallPtrSetImpl<Instruction*>& stores);
+  void instrument_access(Instruction* i, Value* addr, Type* ty, MaybeAlign align, bool is_write,
+                         bool csp_handle);
   void instrument_atomic(Instruction* i);
   void instrument_mem_call(Instruction* i);
   FunctionCallee atomic_fn(const std::string& op, unsigned bytes, Type* ret,
@@ -170,6 +177,7 @@ class Instrumenter {
   FunctionCallee read_[kNumSizes], write_[kNumSizes];
   FunctionCallee unaligned_read_[kNumSizes], unaligned_write_[kNumSizes];
   FunctionCallee read_range_, write_range_, func_entry_, func_exit_, fence_;
+  FunctionCallee handle_read_, handle_write_;
   FunctionCallee memcpy_, memmove_, memset_;
 };
 
@@ -248,10 +256,15 @@ bool Instrumenter::can_race(Value* addr, bool is_write) {
 }
 
 void Instrumenter::instrument_access(Instruction* i, Value* addr, Type* ty, MaybeAlign align,
-                                     bool is_write) {
+                                     bool is_write, bool csp_handle) {
   IRBuilder<> b(i);
   uint64_t bytes = dl_.getTypeStoreSize(ty).getFixedValue();
   Value* p = b.CreatePointerCast(addr, byte_ptr_ty(b.getContext()));
+  if (csp_handle) {  // its own entry point: skipped inside the runtime's value transfers
+    b.CreateCall(is_write ? handle_write_ : handle_read_, {p, b.getInt64(bytes)});
+    (is_write ? stats_.writes : stats_.reads)++;
+    return;
+  }
   int idx = size_index(bytes);
   if (idx < 0) {
     b.CreateCall(is_write ? write_range_ : read_range_, {p, b.getInt64(bytes)});
@@ -437,17 +450,69 @@ bool is_mem_compare(const Instruction& i) {
   return false;
 }
 
+// A point where this goroutine's happens-before knowledge may change, or
+// where it may run other code: an atomic operation, a fence, or a call that
+// is not an LLVM intrinsic (a call may synchronize, switch goroutines or
+// free memory). Intrinsics (fmuladd, lifetime markers, memcpy, ...) do none
+// of that.
+bool is_sync_point(const Instruction& i) {
+  if (auto* li = dyn_cast<LoadInst>(&i)) return li->isAtomic();
+  if (auto* si = dyn_cast<StoreInst>(&i)) return si->isAtomic();
+  if (isa<AtomicRMWInst>(i) || isa<AtomicCmpXchgInst>(i) || isa<FenceInst>(i)) return true;
+  if (auto* call = dyn_cast<CallBase>(&i)) return !isa<IntrinsicInst>(call);
+  return false;
+}
+
+// TSan's read-before-write rule, kept sound for a happens-before detector:
+// a load whose bytes a checked store of the same address overwrites later
+// in the same basic block, with no sync point between, needs no check of
+// its own. The two run with one vector clock (clocks change only at sync
+// points), so whatever access races with the read is unordered with the
+// write too, and conflicts with it (it conflicts with the read, so it is a
+// write); the write's check, or that access's check against the write's
+// cell, reports it. The report names the write's line (as TSan's does).
+// `x += v`, `a[i]++` and matmul's `c[j] += a * b[j]` check once, not twice.
+SmallPtrSet<Instruction*, 16> Instrumenter::reads_before_writes(Function& f,
+                                                               const SmallPtrSetImpl<Instruction*>& stores) {
+  SmallPtrSet<Instruction*, 16> omitted;
+  for (BasicBlock& bb : f) {
+    SmallDenseMap<Value*, uint64_t, 8> written;  // address -> bytes a later store covers
+    for (Instruction& i : reverse(bb)) {
+      if (is_sync_point(i)) {
+        written.clear();
+        continue;
+      }
+      if (auto* si = dyn_cast<StoreInst>(&i)) {
+        if (!stores.count(si)) continue;
+        uint64_t bytes = dl_.getTypeStoreSize(si->getValueOperand()->getType()).getFixedValue();
+        uint64_t& w = written[si->getPointerOperand()];
+        if (bytes > w) w = bytes;
+      } else if (auto* li = dyn_cast<LoadInst>(&i)) {
+        if (li->isVolatile()) continue;
+        auto it = written.find(li->getPointerOperand());
+        if (it != written.end() && dl_.getTypeStoreSize(li->getType()).getFixedValue() <= it->second) {
+          omitted.insert(li);
+          stats_.read_before_write++;
+        }
+      }
+    }
+  }
+  return omitted;
+}
+
 bool Instrumenter::run_on(Function& f) {
   if (f.isDeclaration() || f.hasFnAttribute(Attribute::DisableSanitizerInstrumentation) ||
       f.hasFnAttribute(Attribute::Naked))
     return false;
   const bool function_is_csp = is_csp_runtime(f);
   SmallVector<Instruction*, 32> accesses, atomics, mem_calls, mem_compares;
+  SmallPtrSet<Instruction*, 8> handle_accesses;
   bool has_calls = false;
   for (Instruction& i : instructions(f)) {
     if (from_csp_runtime(i, function_is_csp)) {
       if (is_plain_access(i) && in_csp_handle(i, f)) {
         accesses.push_back(&i);
+        handle_accesses.insert(&i);
         stats_.csp_handle++;
       }
       continue;
@@ -468,14 +533,25 @@ bool Instrumenter::run_on(Function& f) {
     }
   }
   bool changed = false;
+  SmallVector<Instruction*, 32> checked;
+  SmallPtrSet<Instruction*, 32> checked_stores;
   for (Instruction* i : accesses) {
     bool is_write = isa<StoreInst>(i);
     Value* addr = is_write ? cast<StoreInst>(i)->getPointerOperand()
                            : cast<LoadInst>(i)->getPointerOperand();
     if (!can_race(addr, is_write)) continue;
+    checked.push_back(i);
+    if (is_write) checked_stores.insert(i);
+  }
+  SmallPtrSet<Instruction*, 16> omitted = reads_before_writes(f, checked_stores);
+  for (Instruction* i : checked) {
+    if (omitted.count(i)) continue;
+    bool is_write = isa<StoreInst>(i);
+    Value* addr = is_write ? cast<StoreInst>(i)->getPointerOperand()
+                           : cast<LoadInst>(i)->getPointerOperand();
     Type* ty = is_write ? cast<StoreInst>(i)->getValueOperand()->getType() : i->getType();
     MaybeAlign align = is_write ? cast<StoreInst>(i)->getAlign() : cast<LoadInst>(i)->getAlign();
-    instrument_access(i, addr, ty, align, is_write);
+    instrument_access(i, addr, ty, align, is_write, handle_accesses.count(i) != 0);
     changed = true;
   }
   for (Instruction* i : atomics) {

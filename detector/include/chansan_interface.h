@@ -39,6 +39,12 @@ void __chansan_unaligned_write8(void* addr);
 void __chansan_unaligned_write16(void* addr);
 void __chansan_read_range(void* addr, unsigned long size);
 void __chansan_write_range(void* addr, unsigned long size);
+/* A csp handle's own bytes (a chan, context, cancel_func, timer or ticker
+ * member) touched by csp's inline code: checked as the user's memory,
+ * except inside the runtime's own work on values (a channel moving a value
+ * into a waiting receiver's variable), which the hand-off orders. */
+void __chansan_handle_read(void* addr, unsigned long size);
+void __chansan_handle_write(void* addr, unsigned long size);
 
 /* Function entry (with the caller's return address) and exit, on every
  * path out including unwinding: the shadow call stack for reports. */

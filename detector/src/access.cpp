@@ -246,6 +246,18 @@ void __chansan_write_range(void* a, unsigned long size) {
   if (GState* g = ready_state()) access_range(g, reinterpret_cast<uintptr_t>(a), size, true, false, CS_PC);
 }
 
+// Handle bytes: csp's inline code runs them on behalf of the user, except
+// inside the runtime's transfer of a value (chan_internal.hpp's move, under
+// hb::Invisible): there the sender runs the receiver's handle move-assign
+// into the receiver's variable, before the hand-off edge is published, and
+// Go's runtime -- not instrumented -- makes no access there at all.
+void __chansan_handle_read(void* a, unsigned long size) {
+  if (!tls_invisible) access(reinterpret_cast<uintptr_t>(a), size, false, CS_PC);
+}
+void __chansan_handle_write(void* a, unsigned long size) {
+  if (!tls_invisible) access(reinterpret_cast<uintptr_t>(a), size, true, CS_PC);
+}
+
 void __chansan_func_entry(void* caller_pc) {
   GState* g = ready_state();
   if (!g) return;
