@@ -18,10 +18,10 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
-#include "llvm/Config/llvm-config.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Analysis/CaptureTracking.h"
 #include "llvm/Analysis/ValueTracking.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/IR/DataLayout.h"
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/Function.h"
@@ -140,9 +140,9 @@ class Instrumenter {
       }
     }
     read_range_ = declare("__chansan_read_range", void_ty, ptr_ty, size_ty);
+    write_range_ = declare("__chansan_write_range", void_ty, ptr_ty, size_ty);
     handle_read_ = declare("__chansan_handle_read", void_ty, ptr_ty, size_ty);
     handle_write_ = declare("__chansan_handle_write", void_ty, ptr_ty, size_ty);
-    write_range_ = declare("__chansan_write_range", void_ty, ptr_ty, size_ty);
     func_entry_ = declare("__chansan_func_entry", void_ty, ptr_ty);
     func_exit_ = declare("__chansan_func_exit", void_ty);
     fence_ = declare("__chansan_atomic_thread_fence", void_ty, int_ty);
@@ -541,7 +541,9 @@ bool Instrumenter::run_on(Function& f) {
                            : cast<LoadInst>(i)->getPointerOperand();
     if (!can_race(addr, is_write)) continue;
     checked.push_back(i);
-    if (is_write) checked_stores.insert(i);
+    // A handle's store may be skipped at run time (inside a value
+    // transfer): it stands for no read before it.
+    if (is_write && !handle_accesses.count(i)) checked_stores.insert(i);
   }
   SmallPtrSet<Instruction*, 16> omitted = reads_before_writes(f, checked_stores);
   for (Instruction* i : checked) {

@@ -87,8 +87,9 @@ class Shadow {
   // of one goroutine in one epoch (same slot and epoch), equally atomic,
   // and `cell` at least as strong (a write covers a read). An empty cell
   // covers nothing: epochs start at 1. A freed mark covers nothing (an
-  // access never has the freed bit): every access after a free is checked. The hot path's form; a debug build
-  // checks it against covering_bytes_readable.
+  // access never has the freed bit): every access after a free is checked.
+  // The hot path's form; a debug build checks it against
+  // covering_bytes_readable.
   static uint64_t covering_bytes(uint64_t cell, uint64_t cur) {
     const bool same =
         ((cell ^ cur) & (kStampBits | kAtomicBit | kFreedBit)) == 0 && (!(cell & kReadBit) || (cur & kReadBit));
