@@ -35,6 +35,7 @@
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Passes/PassPlugin.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/EscapeEnumerator.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
 
@@ -52,6 +53,14 @@ bool has_prefix(StringRef s, StringRef prefix) {
   return s.starts_with(prefix);
 #else
   return s.startswith(prefix);
+#endif
+}
+
+bool has_suffix(StringRef s, StringRef suffix) {
+#if LLVM_VERSION_MAJOR >= 16
+  return s.ends_with(suffix);
+#else
+  return s.endswith(suffix);
 #endif
 }
 
@@ -103,6 +112,8 @@ int abi_order(AtomicOrdering o) {
 
 struct Stats {
   unsigned reads = 0, writes = 0, ranges = 0, atomics = 0, fences = 0, mem_calls = 0;
+  unsigned masked = 0;  // masked vector loads, stores, gathers and scatters (a check per lane)
+  unsigned tbb_tasks = 0;  // oneTBB task bodies (execute overrides) given start and finish edges
   unsigned functions = 0;
   unsigned csp_handle = 0;  // of the reads and writes: csp handles' own bytes
   // Left out, by reason.
@@ -112,7 +123,8 @@ struct Stats {
   void print(StringRef module) const {
     errs() << "chansan: " << module << ": instrumented " << reads << " reads, " << writes
            << " writes, " << ranges << " range accesses, " << atomics << " atomics, " << fences
-           << " fences, " << mem_calls << " mem calls, " << functions << " functions ("
+           << " fences, " << mem_calls << " mem calls, " << masked << " masked vector ops, "
+           << tbb_tasks << " TBB task bodies, " << functions << " functions ("
            << csp_handle << " accesses to csp handles)\n"
            << "chansan: " << module << ": left out " << local_no_escape
            << " accesses to non-escaping locals, " << constant_data
@@ -145,6 +157,8 @@ class Instrumenter {
     handle_write_ = declare("__chansan_handle_write", void_ty, ptr_ty, size_ty);
     func_entry_ = declare("__chansan_func_entry", void_ty, ptr_ty);
     func_exit_ = declare("__chansan_func_exit", void_ty);
+    task_start_ = declare("__chansan_task_start", void_ty, ptr_ty);
+    task_finish_ = declare("__chansan_task_finish", void_ty);
     fence_ = declare("__chansan_atomic_thread_fence", void_ty, int_ty);
     memcpy_ = declare("__chansan_memcpy", ptr_ty, ptr_ty, ptr_ty, size_ty);
     memmove_ = declare("__chansan_memmove", ptr_ty, ptr_ty, ptr_ty, size_ty);
@@ -162,6 +176,7 @@ class Instrumenter {
                          bool csp_handle);
   void instrument_atomic(Instruction* i);
   void instrument_mem_call(Instruction* i);
+  void instrument_masked(IntrinsicInst* i);
   FunctionCallee atomic_fn(const std::string& op, unsigned bytes, Type* ret,
                            ArrayRef<Type*> params);
   FunctionCallee declare(StringRef name, FunctionType* type);
@@ -178,6 +193,7 @@ class Instrumenter {
   FunctionCallee unaligned_read_[kNumSizes], unaligned_write_[kNumSizes];
   FunctionCallee read_range_, write_range_, func_entry_, func_exit_, fence_;
   FunctionCallee handle_read_, handle_write_;
+  FunctionCallee task_start_, task_finish_;
   FunctionCallee memcpy_, memmove_, memset_;
 };
 
@@ -277,6 +293,43 @@ void Instrumenter::instrument_access(Instruction* i, Value* addr, Type* ty, Mayb
                               : (is_write ? unaligned_write_[idx] : unaligned_read_[idx]);
   b.CreateCall(fn, {p});
   (is_write ? stats_.writes : stats_.reads)++;
+}
+
+// Each lane of a masked access is checked as the scalar access it stands
+// for, when its mask bit is set: a lane the mask leaves out touches no
+// memory (a loop's tail past the array's end, another thread's elements).
+// A lane whose bit is a constant 1 is checked unconditionally, a constant
+// 0 not at all, any other under a branch on its bit.
+void Instrumenter::instrument_masked(IntrinsicInst* i) {
+  const Intrinsic::ID id = i->getIntrinsicID();
+  const bool is_write = id == Intrinsic::masked_store || id == Intrinsic::masked_scatter;
+  const bool per_lane_pointers = id == Intrinsic::masked_gather || id == Intrinsic::masked_scatter;
+  // load(ptr, align, mask, passthru)    store(value, ptr, align, mask)
+  // gather(ptrs, align, mask, passthru) scatter(value, ptrs, align, mask)
+  Value* ptr = i->getArgOperand(is_write ? 1 : 0);
+  const uint64_t align = cast<ConstantInt>(i->getArgOperand(is_write ? 2 : 1))->getZExtValue();
+  Value* mask = i->getArgOperand(is_write ? 3 : 2);
+  auto* vty = cast<FixedVectorType>(is_write ? i->getArgOperand(0)->getType() : i->getType());
+  Type* elem = vty->getElementType();
+  const uint64_t elem_bytes = dl_.getTypeStoreSize(elem).getFixedValue();
+  const MaybeAlign lane_align(std::min(align ? align : 1, elem_bytes & -elem_bytes));
+  if (!per_lane_pointers && !can_race(ptr, is_write)) return;
+  stats_.masked++;
+  auto* const_mask = dyn_cast<Constant>(mask);
+  for (unsigned k = 0; k < vty->getNumElements(); k++) {
+    Instruction* at = i;
+    Constant* bit = const_mask ? const_mask->getAggregateElement(k) : nullptr;
+    if (bit && bit->isNullValue()) continue;
+    if (!bit || !bit->isOneValue()) {
+      IRBuilder<> b(i);
+      at = SplitBlockAndInsertIfThen(b.CreateExtractElement(mask, b.getInt64(k)), i, false);
+    }
+    IRBuilder<> b(at);
+    Value* addr = per_lane_pointers
+                      ? b.CreateExtractElement(ptr, b.getInt64(k))
+                      : b.CreateConstGEP1_64(elem, b.CreatePointerCast(ptr, PointerType::getUnqual(elem)), k);
+    instrument_access(at, addr, elem, lane_align, is_write, false);
+  }
 }
 
 FunctionCallee Instrumenter::atomic_fn(const std::string& op, unsigned bytes, Type* ret,
@@ -434,6 +487,24 @@ bool in_csp_handle(const Instruction& i, const Function& f) {
   return is_csp_handle_member(f.getName());
 }
 
+// llvm.masked.{load,store,gather,scatter}: the vectorizer's accesses of
+// some lanes only (a loop's tail, a strided or indexed access). Fixed
+// vectors only: no target here has scalable ones.
+bool is_masked_access(const Instruction& i) {
+  const auto* ii = dyn_cast<IntrinsicInst>(&i);
+  if (!ii) return false;
+  switch (ii->getIntrinsicID()) {
+    case Intrinsic::masked_load:
+    case Intrinsic::masked_gather:
+      return isa<FixedVectorType>(ii->getType());
+    case Intrinsic::masked_store:
+    case Intrinsic::masked_scatter:
+      return isa<FixedVectorType>(ii->getArgOperand(0)->getType());
+    default:
+      return false;
+  }
+}
+
 bool is_plain_access(const Instruction& i) {
   if (const auto* li = dyn_cast<LoadInst>(&i)) return !li->isAtomic();
   if (const auto* si = dyn_cast<StoreInst>(&i)) return !si->isAtomic();
@@ -500,12 +571,26 @@ SmallPtrSet<Instruction*, 16> Instrumenter::reads_before_writes(Function& f,
   return omitted;
 }
 
+// An override of oneTBB's task::execute(execution_data&): TBB's scheduler
+// (in the uninstrumented libtbb) runs it on whichever thread took the task.
+// Its start acquires what the task's spawn released, its end releases for
+// the wait (detector/src/tbb_sync.cpp). Known by its mangled name: the
+// member `execute` taking a tbb::detail::d1::execution_data& (`NS1_` when
+// the class is in tbb::detail::d1 itself, spelled out otherwise).
+bool is_tbb_task_execute(const Function& f) {
+  StringRef n = f.getName();
+  return f.arg_size() == 2 && has_prefix(n, "_ZN") &&
+         (has_suffix(n, "7executeERNS1_14execution_dataE") ||
+          has_suffix(n, "7executeERN3tbb6detail2d114execution_dataE"));
+}
+
 bool Instrumenter::run_on(Function& f) {
   if (f.isDeclaration() || f.hasFnAttribute(Attribute::DisableSanitizerInstrumentation) ||
       f.hasFnAttribute(Attribute::Naked))
     return false;
   const bool function_is_csp = is_csp_runtime(f);
   SmallVector<Instruction*, 32> accesses, atomics, mem_calls, mem_compares;
+  SmallVector<IntrinsicInst*, 8> masked;
   SmallPtrSet<Instruction*, 8> handle_accesses;
   bool has_calls = false;
   for (Instruction& i : instructions(f)) {
@@ -525,6 +610,8 @@ bool Instrumenter::run_on(Function& f) {
       atomics.push_back(&i);
     } else if (is_mem_call(i)) {
       mem_calls.push_back(&i);
+    } else if (is_masked_access(i)) {
+      masked.push_back(cast<IntrinsicInst>(&i));
     } else if (is_mem_compare(i)) {
       mem_compares.push_back(&i);
       has_calls = true;
@@ -564,6 +651,10 @@ bool Instrumenter::run_on(Function& f) {
     instrument_mem_call(i);
     changed = true;
   }
+  for (IntrinsicInst* i : masked) {
+    instrument_masked(i);
+    changed = true;
+  }
   for (Instruction* i : mem_compares) {
     auto* call = cast<CallInst>(i);
     IRBuilder<> b(i);
@@ -579,13 +670,21 @@ bool Instrumenter::run_on(Function& f) {
     stats_.csp_runtime++;
     return changed;
   }
-  if (changed || has_calls || !mem_calls.empty()) {
+  const bool tbb_task = is_tbb_task_execute(f);
+  if (changed || has_calls || !mem_calls.empty() || tbb_task) {
     IRBuilder<> b(&*f.getEntryBlock().getFirstInsertionPt());
     Value* ra = b.CreateCall(Intrinsic::getDeclaration(&m_, Intrinsic::returnaddress),
                              b.getInt32(0));
     b.CreateCall(func_entry_, {ra});
+    if (tbb_task) {
+      b.CreateCall(task_start_, {b.CreatePointerCast(f.getArg(0), byte_ptr_ty(b.getContext()))});
+      stats_.tbb_tasks++;
+    }
     EscapeEnumerator ee(f, "chansan_cleanup", /*HandleExceptions=*/true);
-    while (IRBuilder<>* at_exit = ee.Next()) at_exit->CreateCall(func_exit_, {});
+    while (IRBuilder<>* at_exit = ee.Next()) {
+      if (tbb_task) at_exit->CreateCall(task_finish_, {});
+      at_exit->CreateCall(func_exit_, {});
+    }
     stats_.functions++;
     changed = true;
   }

@@ -3,12 +3,14 @@
 set -euo pipefail
 need=()
 # Libraries the tests use as real code (libconcurrentqueue-dev,
-# libboost-thread-dev) come from Debian like the rest. LLVM 19 is the
+# libboost-thread-dev, libtbb-dev, libabsl-dev) come from Debian like the
+# rest; the detector wraps Abseil's synchronization when its headers are
+# there. LLVM 19 is the
 # second version the plugin is built and tested for (test.sh); graphviz
 # draws chansan-report's graphs and chromium renders its page in a test.
 for p in clang-14 llvm-14-dev llvm-14-tools catch2 cmake ninja-build libclang-rt-14-dev \
          clang-19 llvm-19-dev llvm-19-tools libclang-rt-19-dev graphviz chromium \
-         libconcurrentqueue-dev libboost-thread-dev; do
+         libconcurrentqueue-dev libboost-thread-dev libtbb-dev libabsl-dev; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -14,6 +14,8 @@
 //  - Descriptors the program got otherwise (stdin, stdout, files) have no
 //    key and make no edge: printing to a shared stdout orders nothing.
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/eventfd.h>
@@ -50,6 +52,8 @@ void* real_epoll_create1 = nullptr;
 void* real_dup = nullptr;
 void* real_dup2 = nullptr;
 void* real_dup3 = nullptr;
+void* real_fcntl = nullptr;
+void* real_fcntl64 = nullptr;
 void* real_close = nullptr;
 void* real_write = nullptr;
 void* real_writev = nullptr;
@@ -83,6 +87,8 @@ __attribute__((constructor(100))) void resolve_all() {
       {&real_dup, "dup"},
       {&real_dup2, "dup2"},
       {&real_dup3, "dup3"},
+      {&real_fcntl, "fcntl"},
+      {&real_fcntl64, "fcntl64"},
       {&real_close, "close"},
       {&real_write, "write"},
       {&real_writev, "writev"},
@@ -235,6 +241,38 @@ int dup3(int fd, int nfd, int flags) {
   int rc = real_fn(fd, nfd, flags);
   if (rc >= 0) set_key(rc, key_of(fd));
   return rc;
+}
+
+// fcntl's F_DUPFD and F_DUPFD_CLOEXEC duplicate as dup does. Its third
+// argument is an int or a pointer, as the command says; passed on as a
+// word, the way glibc reads it.
+static int fcntl_common(void*& real, const char* name, int fd, int cmd, void* arg) {
+  auto real_fn = resolved<int (*)(int, int, ...)>(real, name);
+  int rc;
+  if (cmd == F_SETLKW || cmd == F_OFD_SETLKW) {  // waits for a file lock
+    ThreadBlocked blocked;
+    rc = real_fn(fd, cmd, arg);
+  } else {
+    rc = real_fn(fd, cmd, arg);
+  }
+  if (rc >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)) set_key(rc, key_of(fd));
+  return rc;
+}
+
+int fcntl(int fd, int cmd, ...) {
+  va_list ap;
+  va_start(ap, cmd);
+  void* arg = va_arg(ap, void*);
+  va_end(ap);
+  return fcntl_common(real_fcntl, "fcntl", fd, cmd, arg);
+}
+
+int fcntl64(int fd, int cmd, ...) {
+  va_list ap;
+  va_start(ap, cmd);
+  void* arg = va_arg(ap, void*);
+  va_end(ap);
+  return fcntl_common(real_fcntl64, "fcntl64", fd, cmd, arg);
 }
 
 int close(int fd) {

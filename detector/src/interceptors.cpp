@@ -20,6 +20,8 @@
 #include <unwind.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -320,6 +322,23 @@ void* memalign(size_t align, size_t n) {
   void* p = __libc_memalign(align, n);
   on_alloc(p, n, CS_PC);
   return p;
+}
+
+// Unmapped memory is forgotten, as freed memory is but with no mark: the
+// same addresses may come back from a later mmap as new memory, and what
+// was done to the old mapping is no race with what is done to the new.
+int munmap(void* addr, size_t len) {
+  int rc = static_cast<int>(syscall(SYS_munmap, addr, len));
+  if (rc == 0 && len > 0 && tracking()) {
+    InternalScope in;
+    const auto a = reinterpret_cast<uintptr_t>(addr);
+    const std::size_t page = 4096;
+    const std::size_t n = (len + page - 1) & ~(page - 1);
+    locks_forget(a, n);
+    ctx->shadow.clear(a, n);
+    ctx->sync.erase_range(a, n);
+  }
+  return rc;
 }
 
 int pthread_create(pthread_t* th, const pthread_attr_t* attr, void* (*fn)(void*), void* arg) {

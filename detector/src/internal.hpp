@@ -101,6 +101,10 @@ void free_access(GState* g, uintptr_t addr, std::size_t size, uintptr_t pc);
 // An atomic operation's access (atomics.cpp), checked against plain ones.
 void atomic_access(GState* g, uintptr_t addr, std::size_t size, bool is_write, uintptr_t pc);
 
+// An access the program names itself (tsan_interface.cpp): checked as a
+// range, placed at pc.
+void explicit_access(const void* addr, std::size_t size, bool is_write, uintptr_t pc);
+
 // The shadow cells of addr's granule: ctx->shadow.cells() without the
 // loads of ctx (the table's address is cached at start-up).
 extern std::atomic<std::atomic<uint64_t>*>* g_shadow_top;

@@ -21,8 +21,15 @@
 #include <semaphore.h>
 #include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.hpp"
+
+// ThreadSanitizer's debugging hooks, defined by the program if at all.
+namespace __tsan {
+__attribute__((weak)) void OnPotentiallyBlockingRegionBegin();
+__attribute__((weak)) void OnPotentiallyBlockingRegionEnd();
+}  // namespace __tsan
 
 namespace chansan {
 namespace {
@@ -37,6 +44,9 @@ void* real___cxa_guard_abort = nullptr;
 void* real_pthread_once = nullptr;
 void* real_nanosleep = nullptr;
 void* real_clock_nanosleep = nullptr;
+void* real_usleep = nullptr;
+void* real_sleep = nullptr;
+void* real_sched_yield = nullptr;
 void* real_pthread_cond_clockwait = nullptr;
 void* real_pthread_barrier_wait = nullptr;
 void* real_flockfile = nullptr;
@@ -69,6 +79,9 @@ __attribute__((constructor(100))) void resolve_all() {
       {&real_pthread_once, "pthread_once"},
       {&real_nanosleep, "nanosleep"},
       {&real_clock_nanosleep, "clock_nanosleep"},
+      {&real_usleep, "usleep"},
+      {&real_sleep, "sleep"},
+      {&real_sched_yield, "sched_yield"},
       {&real_pthread_cond_clockwait, "pthread_cond_clockwait"},
       {&real_pthread_barrier_wait, "pthread_barrier_wait"},
       {&real_flockfile, "flockfile"},
@@ -124,10 +137,25 @@ extern "C" {
 
 // The real functions run as the detector's own work: the locks libstdc++ may take
 // inside are its own, not edges of the program.
+// A thread that finds the static being initialized by another waits in the
+// call: it lets its slot go, and calls ThreadSanitizer's hooks of a
+// potentially blocking region if the program defines them (tests written
+// for TSan order their threads by them). libstdc++'s guard word says
+// "initialization in progress" with bit 8.
 int __cxa_guard_acquire(uint64_t* guard) {
   auto fn = resolved<int (*)(uint64_t*)>(real___cxa_guard_acquire, "__cxa_guard_acquire");
+  constexpr uint32_t kPendingBit = 1u << 8;
+  const bool contended = (__atomic_load_n(reinterpret_cast<uint32_t*>(guard), __ATOMIC_RELAXED) & kPendingBit) != 0;
   int rc;
-  {
+  if (contended) {
+    if (__tsan::OnPotentiallyBlockingRegionBegin) __tsan::OnPotentiallyBlockingRegionBegin();
+    {
+      ThreadBlocked blocked;
+      InternalScope in;
+      rc = fn(guard);
+    }
+    if (__tsan::OnPotentiallyBlockingRegionEnd) __tsan::OnPotentiallyBlockingRegionEnd();
+  } else {
     InternalScope in;
     rc = fn(guard);
   }
@@ -238,6 +266,30 @@ int clock_nanosleep(clockid_t clock, int flags, const struct timespec* req, stru
       real_clock_nanosleep, "clock_nanosleep");
   ThreadBlocked blocked;
   return real_fn(clock, flags, req, rem);
+}
+
+// glibc's usleep and sleep call its nanosleep directly, past the
+// interceptor above.
+int usleep(useconds_t us) {
+  auto real_fn = resolved<int (*)(useconds_t)>(real_usleep, "usleep");
+  ThreadBlocked blocked;
+  return real_fn(us);
+}
+
+unsigned int sleep(unsigned int s) {
+  auto real_fn = resolved<unsigned int (*)(unsigned int)>(real_sleep, "sleep");
+  ThreadBlocked blocked;
+  return real_fn(s);
+}
+
+// A thread spinning on a flag it yields over (a hand-made barrier or spin
+// lock) lets its slot go too: with more such threads than slots, those
+// without one would otherwise wait for a slot for ever, and the spinners
+// for them.
+int sched_yield() {
+  auto real_fn = resolved<int (*)()>(real_sched_yield, "sched_yield");
+  ThreadBlocked blocked;
+  return real_fn();
 }
 
 void flockfile(FILE* f) {

@@ -21,6 +21,13 @@ config.substitutions.append(("%clangxx_chansan", "%s/clang++ -std=c++20 -fpass-p
 driver = os.path.join(config.chansan_build_dir, "bin", "chansan-clang++")
 if os.path.exists(driver):
     config.available_features.add("chansan-runtime")
+# Tests of vector code built for AVX2 run only where the CPU has it.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if " avx2" in cpuinfo.read():
+            config.available_features.add("avx2")
+except OSError:
+    pass
 config.substitutions.append(("%chansan_cxx", driver + " -g -O1"))
 # Libraries from Debian's packages (scripts/deps.sh installs them): tests
 # of real code that uses them run when they are there.
@@ -28,6 +35,15 @@ if os.path.exists("/usr/include/concurrentqueue/blockingconcurrentqueue.h"):
     config.available_features.add("concurrentqueue")
 if os.path.exists("/usr/include/boost/thread/thread.hpp"):
     config.available_features.add("boost-thread")
+if os.path.exists("/usr/include/tbb/parallel_for.h"):
+    config.available_features.add("tbb")
+if os.path.exists("/usr/include/absl/synchronization/mutex.h"):
+    import subprocess
+    absl_libs = subprocess.run(["pkg-config", "--libs", "absl_synchronization", "absl_flat_hash_map", "absl_strings"],
+                               capture_output=True, text=True)
+    if absl_libs.returncode == 0:
+        config.available_features.add("absl")
+        config.substitutions.append(("%absl_libs", absl_libs.stdout.strip()))
 config.substitutions.append(("%explore", os.path.join(config.chansan_build_dir, "bin", "chansan-explore")))
 config.substitutions.append(("%replay3", os.path.join(config.test_source_root, "schedule", "Inputs", "replay3.sh")))
 config.substitutions.append(("%plain_cxx", driver + " -fno-chansan -g -O1"))

@@ -1,5 +1,5 @@
-// Data handed over through a pipe, a socketpair, an eventfd and an epoll
-// set orders the writer's earlier writes before the reader's reads, as
+// Data handed over through a pipe, a socketpair, an eventfd, an epoll set
+// and a pipe's end duplicated by fcntl(F_DUPFD_CLOEXEC) or dup orders the writer's earlier writes before the reader's reads, as
 // ThreadSanitizer models file descriptors. No report.
 // With -DRACY the reader reads before the descriptor hands over: a report.
 // RUN: %chansan_cxx %s -o %t.ok && %t.ok 2>&1 | FileCheck %s --check-prefix=OK
@@ -7,8 +7,9 @@
 // RUN: %t.racy > %t.log 2>&1; test $? = 66
 // RUN: FileCheck %s --check-prefix=RACE < %t.log
 // OK-NOT: WARNING: chansan
-// OK: done 1 2 3 4
+// OK: done 1 2 3 4 5 6
 // RACE: WARNING: chansan: data race
+#include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -81,6 +82,13 @@ int main() {
   }
   int d = registered;
   reg.join();
-  for (int fd : {p[0], p[1], s[0], s[1], efd, ep, q[0], q[1]}) close(fd);
-  std::printf("done %d %d %d %d\n", a, b, c, d);
+
+  // A duplicate of the write end is the same pipe (written through the
+  // copy, read through the original).
+  int fd_copy = fcntl(p[1], F_DUPFD_CLOEXEC, 0);
+  int e = hand_over(fd_copy, p[0], 5);
+  int dup_copy = dup(p[1]);
+  int f = hand_over(dup_copy, p[0], 6);
+  for (int fd : {p[0], p[1], s[0], s[1], efd, ep, q[0], q[1], fd_copy, dup_copy}) close(fd);
+  std::printf("done %d %d %d %d %d %d\n", a, b, c, d, e, f);
 }
