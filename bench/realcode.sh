@@ -12,11 +12,19 @@ build=${1:-$root/build}
 rounds=${2:-3}
 out="$build/bench-realcode"
 mkdir -p "$out"
-for prog in sharedptr_queue cq_queue; do
+# Libraries from Debian's packages (scripts/deps.sh installs them).
+progs="sharedptr_queue cq_queue absl_map tbb_pipeline"
+libs_sharedptr_queue="-lpthread"
+libs_cq_queue="-lpthread"
+libs_absl_map="$(pkg-config --libs absl_synchronization absl_flat_hash_map absl_strings)"
+libs_tbb_pipeline="-ltbb"
+for prog in $progs; do
   src="$root/bench/realcode/$prog.cpp"
-  clang++-14 -std=c++20 -O2 -g "$src" -o "$out/$prog.plain" -lpthread
-  "$build/bin/chansan-clang++" -O2 -g "$src" -o "$out/$prog.chansan" -lpthread
-  clang++-14 -std=c++20 -O2 -g -fsanitize=thread "$src" -o "$out/$prog.tsan" -lpthread
+  libs_var="libs_$prog"
+  libs=${!libs_var}
+  clang++-14 -std=c++20 -O2 -g "$src" -o "$out/$prog.plain" $libs
+  "$build/bin/chansan-clang++" -O2 -g "$src" -o "$out/$prog.chansan" $libs
+  clang++-14 -std=c++20 -O2 -g -fsanitize=thread "$src" -o "$out/$prog.tsan" $libs
 done
 # One run: prints "seconds kb".
 measure() {
@@ -25,7 +33,7 @@ measure() {
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 printf "%-16s %8s | %8s %8s %8s | %7s %7s | %9s %9s %9s\n" program items plain_s chansan_s tsan_s chansan tsan plain_kb chansan_kb tsan_kb
-for prog in sharedptr_queue cq_queue; do
+for prog in $progs; do
   for n in 100000 1000000; do
     declare -A s k
     for tool in plain chansan tsan; do

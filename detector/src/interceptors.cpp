@@ -34,6 +34,7 @@
 #include "blocking.hpp"
 #include "heap.hpp"
 #include "internal.hpp"
+#include "internal_alloc.hpp"
 #include "stack_depot.hpp"
 
 extern "C" {
@@ -274,25 +275,37 @@ using namespace chansan;
 
 extern "C" {
 
+// The detector's own allocations (tls_internal) come from its own heap
+// (internal_alloc.hpp); a block goes back to the heap it came from.
 void* malloc(size_t n) {
+  if (tls_internal) return internal_alloc(n);
   void* p = __libc_malloc(n);
   on_alloc(p, n, CS_PC);
   return p;
 }
 
 void free(void* p) {
+  if (internal_owns(p)) return internal_free(p);
   on_free(p, CS_PC);
   __libc_free(p);
 }
 
 void* calloc(size_t n, size_t size) {
+  if (tls_internal) {
+    if (size && n > static_cast<size_t>(-1) / size) return nullptr;
+    void* p = internal_alloc(n * size);
+    std::memset(p, 0, n * size);  // a reused block is not zero
+    return p;
+  }
   void* p = __libc_calloc(n, size);
   on_alloc(p, n * size, CS_PC);
   return p;
 }
 
 void* realloc(void* p, size_t n) {
+  if (internal_owns(p)) return internal_realloc(p, n);
   if (!p) {
+    if (tls_internal) return internal_alloc(n);
     void* q = __libc_malloc(n);
     on_alloc(q, n, CS_PC);
     return q;
@@ -305,20 +318,22 @@ void* realloc(void* p, size_t n) {
 }
 
 int posix_memalign(void** out, size_t align, size_t n) {
-  void* p = __libc_memalign(align, n);
+  void* p = tls_internal ? internal_alloc(n, align) : __libc_memalign(align, n);
   if (!p) return ENOMEM;
-  on_alloc(p, n, CS_PC);
+  if (!tls_internal) on_alloc(p, n, CS_PC);
   *out = p;
   return 0;
 }
 
 void* aligned_alloc(size_t align, size_t n) {
+  if (tls_internal) return internal_alloc(n, align);
   void* p = __libc_memalign(align, n);
   on_alloc(p, n, CS_PC);
   return p;
 }
 
 void* memalign(size_t align, size_t n) {
+  if (tls_internal) return internal_alloc(n, align);
   void* p = __libc_memalign(align, n);
   on_alloc(p, n, CS_PC);
   return p;
@@ -452,6 +467,7 @@ int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const struct t
 // C++ allocation functions: the same bookkeeping as malloc/free.
 namespace {
 void* cs_new(std::size_t n, uintptr_t pc, bool nothrow, std::size_t align = 0) {
+  if (tls_internal) return internal_alloc(n ? n : 1, align);
   void* p = align > alignof(std::max_align_t) ? __libc_memalign(align, n ? n : 1)
                                                : __libc_malloc(n ? n : 1);
   if (!p) {
@@ -462,6 +478,7 @@ void* cs_new(std::size_t n, uintptr_t pc, bool nothrow, std::size_t align = 0) {
   return p;
 }
 void cs_delete(void* p, uintptr_t pc) {
+  if (internal_owns(p)) return internal_free(p);
   on_free(p, pc);
   __libc_free(p);
 }
