@@ -50,6 +50,11 @@ void __chansan_handle_write(void* addr, unsigned long size);
  * path out including unwinding: the shadow call stack for reports. */
 void __chansan_func_entry(void* caller_pc);
 void __chansan_func_exit(void);
+/* A oneTBB task body (an override of tbb::detail::d1::task::execute):
+ * entry, with the task, and every exit. TBB's uninstrumented scheduler
+ * hands tasks between threads; the spawn released on the task. */
+void __chansan_task_start(void* task);
+void __chansan_task_finish(void);
 
 /* Atomic operations are performed by the runtime, so that the operation and
  * its happens-before effect are one step. N in 1, 2, 4, 8, 16 (bytes);
