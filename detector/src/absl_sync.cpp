@@ -89,12 +89,37 @@ void unlocking(const void* m) {
   }
 }
 
-void acquire_key(const void* k) {
-  if (GState* g = ready_state()) sync_acquire(g, reinterpret_cast<uintptr_t>(k));
+// Runs the library's fn as the outermost Abseil call on this thread.
+template <class Fn, class... A>
+auto inside(Fn fn, A... args) {
+  AbslCall in;
+  return fn(args...);
 }
 
-void release_key(const void* k) {
-  if (GState* g = ready_state()) sync_release(g, reinterpret_cast<uintptr_t>(k));
+// fn gives the mutex up and takes it back before it returns (Await,
+// CondVar::Wait): a release before, an acquire after, whatever it returns.
+template <class Fn, class... A>
+auto wait_inside(const void* mu, Fn fn, A... args) {
+  struct Reacquire {
+    const void* mu;
+    ~Reacquire() { acquire_obj(mu); }
+  };
+  release_obj(mu);
+  Reacquire after{mu};
+  return inside(fn, args...);
+}
+
+// fn returns holding the mutex, in `mode` (LockWhen and its variants).
+template <class Fn, class... A>
+auto lock_inside(const void* mu, hooks::LockMode mode, uintptr_t pc, Fn fn, A... args) {
+  struct Locked {
+    const void* mu;
+    hooks::LockMode mode;
+    uintptr_t pc;
+    ~Locked() { locked(mu, mode, pc); }
+  };
+  Locked after{mu, mode, pc};
+  return inside(fn, args...);
 }
 
 void* real_lock = nullptr;
@@ -174,131 +199,75 @@ CHANSAN_ABSL_UNLOCK(Unlock, real_unlock)
 CHANSAN_ABSL_UNLOCK(ReaderUnlock, real_reader_unlock)
 #undef CHANSAN_ABSL_UNLOCK
 
-// Conditional locks: they always return holding the mutex.
+// Conditional locks: they always return holding the mutex. (The library's
+// functions are called through pointer types that take the Condition by
+// pointer: the same in the ABI as by reference.)
 __attribute__((weak)) void Mutex::LockWhen(const Condition& c) {
-  auto fn = real<void (*)(Mutex*, const Condition&)>(chansan::real_lock_when, &Mutex::LockWhen);
-  if (!outermost()) return fn(this, c);
-  {
-    AbslCall in;
-    fn(this, c);
-  }
-  chansan::locked(this, LockMode::exclusive, CS_PC);
+  auto fn = real<void (*)(Mutex*, const Condition*)>(chansan::real_lock_when, &Mutex::LockWhen);
+  if (!outermost()) return fn(this, &c);
+  chansan::lock_inside(this, LockMode::exclusive, CS_PC, fn, this, &c);
 }
 
 __attribute__((weak)) void Mutex::ReaderLockWhen(const Condition& c) {
-  auto fn = real<void (*)(Mutex*, const Condition&)>(chansan::real_reader_lock_when, &Mutex::ReaderLockWhen);
-  if (!outermost()) return fn(this, c);
-  {
-    AbslCall in;
-    fn(this, c);
-  }
-  chansan::locked(this, LockMode::shared, CS_PC);
+  auto fn = real<void (*)(Mutex*, const Condition*)>(chansan::real_reader_lock_when, &Mutex::ReaderLockWhen);
+  if (!outermost()) return fn(this, &c);
+  chansan::lock_inside(this, LockMode::shared, CS_PC, fn, this, &c);
 }
 
 __attribute__((weak)) bool Mutex::LockWhenWithTimeout(const Condition& c, absl::Duration d) {
-  auto fn = real<bool (*)(Mutex*, const Condition&, absl::Duration)>(chansan::real_lock_when_timeout,
+  auto fn = real<bool (*)(Mutex*, const Condition*, absl::Duration)>(chansan::real_lock_when_timeout,
                                                                       &Mutex::LockWhenWithTimeout);
-  if (!outermost()) return fn(this, c, d);
-  bool r;
-  {
-    AbslCall in;
-    r = fn(this, c, d);
-  }
-  chansan::locked(this, LockMode::exclusive, CS_PC);
-  return r;
+  if (!outermost()) return fn(this, &c, d);
+  return chansan::lock_inside(this, LockMode::exclusive, CS_PC, fn, this, &c, d);
 }
 
 __attribute__((weak)) bool Mutex::LockWhenWithDeadline(const Condition& c, absl::Time t) {
-  auto fn = real<bool (*)(Mutex*, const Condition&, absl::Time)>(chansan::real_lock_when_deadline,
+  auto fn = real<bool (*)(Mutex*, const Condition*, absl::Time)>(chansan::real_lock_when_deadline,
                                                                   &Mutex::LockWhenWithDeadline);
-  if (!outermost()) return fn(this, c, t);
-  bool r;
-  {
-    AbslCall in;
-    r = fn(this, c, t);
-  }
-  chansan::locked(this, LockMode::exclusive, CS_PC);
-  return r;
+  if (!outermost()) return fn(this, &c, t);
+  return chansan::lock_inside(this, LockMode::exclusive, CS_PC, fn, this, &c, t);
 }
 
 // Waits inside a held mutex: it is given up and taken back (an edge each
 // way; the holder does not change).
 __attribute__((weak)) void Mutex::Await(const Condition& c) {
-  auto fn = real<void (*)(Mutex*, const Condition&)>(chansan::real_await, &Mutex::Await);
-  if (!outermost()) return fn(this, c);
-  chansan::release_key(this);
-  {
-    AbslCall in;
-    fn(this, c);
-  }
-  chansan::acquire_key(this);
+  auto fn = real<void (*)(Mutex*, const Condition*)>(chansan::real_await, &Mutex::Await);
+  if (!outermost()) return fn(this, &c);
+  chansan::wait_inside(this, fn, this, &c);
 }
 
 __attribute__((weak)) bool Mutex::AwaitWithTimeout(const Condition& c, absl::Duration d) {
-  auto fn = real<bool (*)(Mutex*, const Condition&, absl::Duration)>(chansan::real_await_timeout,
+  auto fn = real<bool (*)(Mutex*, const Condition*, absl::Duration)>(chansan::real_await_timeout,
                                                                       &Mutex::AwaitWithTimeout);
-  if (!outermost()) return fn(this, c, d);
-  chansan::release_key(this);
-  bool r;
-  {
-    AbslCall in;
-    r = fn(this, c, d);
-  }
-  chansan::acquire_key(this);
-  return r;
+  if (!outermost()) return fn(this, &c, d);
+  return chansan::wait_inside(this, fn, this, &c, d);
 }
 
 __attribute__((weak)) bool Mutex::AwaitWithDeadline(const Condition& c, absl::Time t) {
-  auto fn = real<bool (*)(Mutex*, const Condition&, absl::Time)>(chansan::real_await_deadline,
+  auto fn = real<bool (*)(Mutex*, const Condition*, absl::Time)>(chansan::real_await_deadline,
                                                                   &Mutex::AwaitWithDeadline);
-  if (!outermost()) return fn(this, c, t);
-  chansan::release_key(this);
-  bool r;
-  {
-    AbslCall in;
-    r = fn(this, c, t);
-  }
-  chansan::acquire_key(this);
-  return r;
+  if (!outermost()) return fn(this, &c, t);
+  return chansan::wait_inside(this, fn, this, &c, t);
 }
 
 __attribute__((weak)) void CondVar::Wait(Mutex* mu) {
   auto fn = real<void (*)(CondVar*, Mutex*)>(chansan::real_cv_wait, &CondVar::Wait);
   if (!outermost()) return fn(this, mu);
-  chansan::release_key(mu);
-  {
-    AbslCall in;
-    fn(this, mu);
-  }
-  chansan::acquire_key(mu);
+  chansan::wait_inside(mu, fn, this, mu);
 }
 
 __attribute__((weak)) bool CondVar::WaitWithTimeout(Mutex* mu, absl::Duration d) {
   auto fn = real<bool (*)(CondVar*, Mutex*, absl::Duration)>(chansan::real_cv_wait_timeout,
                                                               &CondVar::WaitWithTimeout);
   if (!outermost()) return fn(this, mu, d);
-  chansan::release_key(mu);
-  bool r;
-  {
-    AbslCall in;
-    r = fn(this, mu, d);
-  }
-  chansan::acquire_key(mu);
-  return r;
+  return chansan::wait_inside(mu, fn, this, mu, d);
 }
 
 __attribute__((weak)) bool CondVar::WaitWithDeadline(Mutex* mu, absl::Time t) {
   auto fn = real<bool (*)(CondVar*, Mutex*, absl::Time)>(chansan::real_cv_wait_deadline,
                                                           &CondVar::WaitWithDeadline);
   if (!outermost()) return fn(this, mu, t);
-  chansan::release_key(mu);
-  bool r;
-  {
-    AbslCall in;
-    r = fn(this, mu, t);
-  }
-  chansan::acquire_key(mu);
-  return r;
+  return chansan::wait_inside(mu, fn, this, mu, t);
 }
 
 // Notification: Notify orders before every wait that sees it (a wait that
@@ -306,7 +275,7 @@ __attribute__((weak)) bool CondVar::WaitWithDeadline(Mutex* mu, absl::Time t) {
 __attribute__((weak)) void Notification::Notify() {
   auto fn = real<void (*)(Notification*)>(chansan::real_notify, &Notification::Notify);
   if (!outermost()) return fn(this);
-  chansan::release_key(this);
+  chansan::release_obj(this);
   AbslCall in;
   fn(this);
 }
@@ -318,40 +287,32 @@ __attribute__((weak)) void Notification::WaitForNotification() const {
     AbslCall in;
     fn(this);
   }
-  chansan::acquire_key(this);
+  chansan::acquire_obj(this);
 }
 
 __attribute__((weak)) bool Notification::WaitForNotificationWithTimeout(absl::Duration d) const {
   auto fn = real<bool (*)(const Notification*, absl::Duration)>(chansan::real_wait_notification_timeout,
                                                                  &Notification::WaitForNotificationWithTimeout);
   if (!outermost()) return fn(this, d);
-  bool r;
-  {
-    AbslCall in;
-    r = fn(this, d);
-  }
-  if (r) chansan::acquire_key(this);
-  return r;
+  const bool notified = chansan::inside(fn, this, d);
+  if (notified) chansan::acquire_obj(this);
+  return notified;
 }
 
 __attribute__((weak)) bool Notification::WaitForNotificationWithDeadline(absl::Time t) const {
   auto fn = real<bool (*)(const Notification*, absl::Time)>(chansan::real_wait_notification_deadline,
                                                              &Notification::WaitForNotificationWithDeadline);
   if (!outermost()) return fn(this, t);
-  bool r;
-  {
-    AbslCall in;
-    r = fn(this, t);
-  }
-  if (r) chansan::acquire_key(this);
-  return r;
+  const bool notified = chansan::inside(fn, this, t);
+  if (notified) chansan::acquire_obj(this);
+  return notified;
 }
 
 // BlockingCounter: every DecrementCount orders before Wait's return.
 __attribute__((weak)) bool BlockingCounter::DecrementCount() {
   auto fn = real<bool (*)(BlockingCounter*)>(chansan::real_decrement, &BlockingCounter::DecrementCount);
   if (!outermost()) return fn(this);
-  chansan::release_key(this);
+  chansan::release_obj(this);
   AbslCall in;
   return fn(this);
 }
@@ -363,7 +324,7 @@ __attribute__((weak)) void BlockingCounter::Wait() {
     AbslCall in;
     fn(this);
   }
-  chansan::acquire_key(this);
+  chansan::acquire_obj(this);
 }
 
 ABSL_NAMESPACE_END

@@ -134,4 +134,18 @@ inline GState* ready_state() {
   return g;
 }
 
+// An interceptor's edge on a sync object named by an address (a lock, a
+// once flag, a task): the current goroutine or thread acquires from it or
+// releases into it, if the detector is tracking.
+inline void acquire_at(uintptr_t key) {
+  if (!tracking()) return;
+  if (GState* g = ready_state()) sync_acquire(g, key);
+}
+inline void release_at(uintptr_t key) {
+  if (!tracking()) return;
+  if (GState* g = ready_state()) sync_release(g, key);
+}
+inline void acquire_obj(const void* o) { acquire_at(reinterpret_cast<uintptr_t>(o)); }
+inline void release_obj(const void* o) { release_at(reinterpret_cast<uintptr_t>(o)); }
+
 }  // namespace chansan

@@ -106,16 +106,6 @@ __attribute__((constructor(100))) void resolve_all() {
 }
 
 
-void acquire_obj(const void* o) {
-  if (!tracking()) return;
-  if (GState* g = ready_state()) sync_acquire(g, reinterpret_cast<uintptr_t>(o));
-}
-
-void release_obj(const void* o) {
-  if (!tracking()) return;
-  if (GState* g = ready_state()) sync_release(g, reinterpret_cast<uintptr_t>(o));
-}
-
 // pthread_once's routine takes no argument: the routine to run reaches the
 // wrapper through the thread (a routine may itself call pthread_once).
 __thread void (*tls_once_routine)() = nullptr;

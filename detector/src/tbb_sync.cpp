@@ -27,7 +27,6 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "check.hpp"
 #include "internal.hpp"
 
 namespace chansan {
@@ -40,27 +39,6 @@ constexpr uintptr_t kTaskJoinKey = (uintptr_t{1} << 61) - 4096;
 // in header code, an instrumented read-modify-write that releases there,
 // before the waiter can wake; the waiter acquires it when the wait returns.
 constexpr uintptr_t kWaitContextRefCount = 8;
-
-template <class Fn>
-Fn real_tbb(void*& slot, const char* name) {
-  void* f = __atomic_load_n(&slot, __ATOMIC_ACQUIRE);
-  if (__builtin_expect(f == nullptr, 0)) {
-    f = dlsym(RTLD_NEXT, name);
-    if (f == nullptr) fatal_error(std::string("chansan: libtbb has no ") + name);
-    __atomic_store_n(&slot, f, __ATOMIC_RELEASE);
-  }
-  return reinterpret_cast<Fn>(f);
-}
-
-void release_at(uintptr_t key) {
-  if (!tracking()) return;
-  if (GState* g = ready_state()) sync_release(g, key);
-}
-
-void acquire_at(uintptr_t key) {
-  if (!tracking()) return;
-  if (GState* g = ready_state()) sync_acquire(g, key);
-}
 
 void fresh_memory(void* p, std::size_t n) {
   if (!p || n == 0 || !tracking()) return;
@@ -107,31 +85,31 @@ __attribute__((weak)) void* tbb_allocate(void** pool, std::size_t n) __asm__(CHA
 __attribute__((weak)) void* tbb_allocate_ed(void** pool, std::size_t n, const void* ed) __asm__(CHANSAN_TBB_ALLOCATE_ED);
 
 void tbb_spawn(void* t, void* ctx) {
-  auto fn = real_tbb<void (*)(void*, void*)>(real_spawn, CHANSAN_TBB_SPAWN);
+  auto fn = resolved<void (*)(void*, void*)>(real_spawn, CHANSAN_TBB_SPAWN);
   release_at(reinterpret_cast<uintptr_t>(t));
   fn(t, ctx);
 }
 
 void tbb_spawn_at(void* t, void* ctx, unsigned short slot) {
-  auto fn = real_tbb<void (*)(void*, void*, unsigned short)>(real_spawn_at, CHANSAN_TBB_SPAWN_AT);
+  auto fn = resolved<void (*)(void*, void*, unsigned short)>(real_spawn_at, CHANSAN_TBB_SPAWN_AT);
   release_at(reinterpret_cast<uintptr_t>(t));
   fn(t, ctx, slot);
 }
 
 void tbb_enqueue(void* t, void* arena) {
-  auto fn = real_tbb<void (*)(void*, void*)>(real_enqueue, CHANSAN_TBB_ENQUEUE);
+  auto fn = resolved<void (*)(void*, void*)>(real_enqueue, CHANSAN_TBB_ENQUEUE);
   release_at(reinterpret_cast<uintptr_t>(t));
   fn(t, arena);
 }
 
 void tbb_enqueue_ctx(void* t, void* ctx, void* arena) {
-  auto fn = real_tbb<void (*)(void*, void*, void*)>(real_enqueue_ctx, CHANSAN_TBB_ENQUEUE_CTX);
+  auto fn = resolved<void (*)(void*, void*, void*)>(real_enqueue_ctx, CHANSAN_TBB_ENQUEUE_CTX);
   release_at(reinterpret_cast<uintptr_t>(t));
   fn(t, ctx, arena);
 }
 
 void tbb_execute_and_wait(void* t, void* t_ctx, void* wait_ctx, void* w_ctx) {
-  auto fn = real_tbb<void (*)(void*, void*, void*, void*)>(real_execute_and_wait, CHANSAN_TBB_EXECUTE_AND_WAIT);
+  auto fn = resolved<void (*)(void*, void*, void*, void*)>(real_execute_and_wait, CHANSAN_TBB_EXECUTE_AND_WAIT);
   release_at(reinterpret_cast<uintptr_t>(t));
   fn(t, t_ctx, wait_ctx, w_ctx);  // not ThreadBlocked: the caller runs tasks meanwhile
   acquire_at(reinterpret_cast<uintptr_t>(wait_ctx) + kWaitContextRefCount);
@@ -139,21 +117,21 @@ void tbb_execute_and_wait(void* t, void* t_ctx, void* wait_ctx, void* w_ctx) {
 }
 
 void tbb_wait(void* wait_ctx, void* ctx) {
-  auto fn = real_tbb<void (*)(void*, void*)>(real_wait, CHANSAN_TBB_WAIT);
+  auto fn = resolved<void (*)(void*, void*)>(real_wait, CHANSAN_TBB_WAIT);
   fn(wait_ctx, ctx);
   acquire_at(reinterpret_cast<uintptr_t>(wait_ctx) + kWaitContextRefCount);
   acquire_at(kTaskJoinKey);
 }
 
 void* tbb_allocate(void** pool, std::size_t n) {
-  auto fn = real_tbb<void* (*)(void**, std::size_t)>(real_allocate, CHANSAN_TBB_ALLOCATE);
+  auto fn = resolved<void* (*)(void**, std::size_t)>(real_allocate, CHANSAN_TBB_ALLOCATE);
   void* p = fn(pool, n);
   fresh_memory(p, n);
   return p;
 }
 
 void* tbb_allocate_ed(void** pool, std::size_t n, const void* ed) {
-  auto fn = real_tbb<void* (*)(void**, std::size_t, const void*)>(real_allocate_ed, CHANSAN_TBB_ALLOCATE_ED);
+  auto fn = resolved<void* (*)(void**, std::size_t, const void*)>(real_allocate_ed, CHANSAN_TBB_ALLOCATE_ED);
   void* p = fn(pool, n, ed);
   fresh_memory(p, n);
   return p;

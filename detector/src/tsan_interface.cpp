@@ -21,16 +21,6 @@
 namespace chansan {
 namespace {
 
-void annotate_acquire(const void* addr) {
-  if (!tracking()) return;
-  if (GState* g = ready_state()) sync_acquire(g, reinterpret_cast<uintptr_t>(addr));
-}
-
-void annotate_release(const void* addr) {
-  if (!tracking()) return;
-  if (GState* g = ready_state()) sync_release(g, reinterpret_cast<uintptr_t>(addr));
-}
-
 }  // namespace
 
 void explicit_access(const void* addr, std::size_t size, bool is_write, uintptr_t pc) {
@@ -70,8 +60,8 @@ using namespace chansan;
 
 extern "C" {
 
-void __tsan_acquire(void* addr) { annotate_acquire(addr); }
-void __tsan_release(void* addr) { annotate_release(addr); }
+void __tsan_acquire(void* addr) { acquire_obj(addr); }
+void __tsan_release(void* addr) { release_obj(addr); }
 
 #define CHANSAN_TSAN_ACCESS(N)                                                                        \
   void __tsan_read##N(void* a) { explicit_access(a, N, false, CS_PC); }                               \
@@ -107,14 +97,14 @@ int __tsan_mutex_pre_unlock(void* m, unsigned) {
   return 0;
 }
 void __tsan_mutex_post_unlock(void*, unsigned) {}
-void __tsan_mutex_pre_signal(void* addr, unsigned) { annotate_release(addr); }
+void __tsan_mutex_pre_signal(void* addr, unsigned) { release_obj(addr); }
 void __tsan_mutex_post_signal(void*, unsigned) {}
 void __tsan_mutex_pre_divert(void*, unsigned) {}
 void __tsan_mutex_post_divert(void*, unsigned) {}
 
 // The dynamic annotations (file and line are TSan's for its own messages).
-void AnnotateHappensBefore(const char*, int, void* addr) { annotate_release(addr); }
-void AnnotateHappensAfter(const char*, int, void* addr) { annotate_acquire(addr); }
+void AnnotateHappensBefore(const char*, int, void* addr) { release_obj(addr); }
+void AnnotateHappensAfter(const char*, int, void* addr) { acquire_obj(addr); }
 void AnnotateRWLockCreate(const char*, int, void*) {}
 void AnnotateRWLockCreateStatic(const char*, int, void*) {}
 void AnnotateRWLockDestroy(const char*, int, void*) {}
