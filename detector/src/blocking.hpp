@@ -23,6 +23,10 @@ void blocking_init();  // at start-up, after the options: starts the watchdog
 // as for csp's locks. Only the holder unlocks a pthread lock; an rwlock's
 // unlock does not say which mode it ends.
 void pthread_lock_acquired(GState* g, uintptr_t lock, hooks::LockMode mode, uintptr_t pc);
+// About to wait for a pthread lock held by another thread: the lock order
+// learns of it now, so that two threads that deadlock on each other's
+// locks (each waiting, neither ever taking the lock) are still reported.
+void pthread_lock_wanted(GState* g, uintptr_t lock, hooks::LockMode mode, uintptr_t pc);
 void pthread_lock_released(GState* g, uintptr_t lock);
 
 void user_thread_started();

@@ -179,37 +179,15 @@ void locks_forget(uintptr_t addr, std::size_t n) {
   g_graph->forget(addr, n);
 }
 
-void pthread_lock_acquired(GState* g, uintptr_t lock, hooks::LockMode mode, uintptr_t pc) {
-  hooks::lock_acquired(reinterpret_cast<hooks::GoroutineState*>(g), reinterpret_cast<const void*>(lock), mode,
-                       reinterpret_cast<const void*>(pc));
-}
-
-void pthread_lock_released(GState* g, uintptr_t lock) {
-  if (!ctx->options.detect_deadlocks) return;
-  if (!drop_own(g, lock, hooks::LockMode::exclusive)) drop_own(g, lock, hooks::LockMode::shared);
-}
-
-}  // namespace chansan
-
-namespace chansan::hooks {
-
-void lock_acquired(GoroutineState* gst, const void* lock, LockMode mode, const void* pc) {
-  auto* g = reinterpret_cast<GState*>(gst);
-  if (!g || !ctx->options.detect_deadlocks) return;
-  auto l = reinterpret_cast<uintptr_t>(lock);
-  uint32_t stack = current_stack(g, reinterpret_cast<uintptr_t>(pc));
-  if (__builtin_expect(g->foreign_release.load(std::memory_order_relaxed), 0)) apply_foreign_releases(g);
+// The lock-order graph learns that g takes l after every lock it holds
+// (once locks aside: a once is waited for, not ordered); each new cycle
+// that closes is reported once per set of acquisition sites.
+void order_after_held(GState* g, uintptr_t l, hooks::LockMode mode, uint32_t stack) {
   GState::HeldLock others[GState::kMaxHeld];
   uint32_t nothers = 0;
-  // A once is waited for, not ordered: it takes no part in the lock order.
-  if (mode != LockMode::once)
+  if (mode != hooks::LockMode::once)
     for (uint32_t i = 0; i < g->nheld; i++)
-      if (g->held[i].mode != LockMode::once && g->held[i].lock != l) others[nothers++] = g->held[i];
-  if (g->nheld < GState::kMaxHeld) {
-    HeldWrite w(g);
-    g->held[g->nheld] = {l, stack, mode};
-    g->nheld++;
-  }
+      if (g->held[i].mode != hooks::LockMode::once && g->held[i].lock != l) others[nothers++] = g->held[i];
   if (nothers == 0) return;
   InternalScope in;
   std::vector<std::vector<LockEdge>> cycles;
@@ -237,6 +215,41 @@ void lock_acquired(GoroutineState* gst, const void* lock, LockMode mode, const v
     g_graph_hi.store(hi, std::memory_order_relaxed);
   }
   for (const auto& c : cycles) report_inversion(c);
+}
+
+void pthread_lock_wanted(GState* g, uintptr_t lock, hooks::LockMode mode, uintptr_t pc) {
+  if (!ctx->options.detect_deadlocks) return;
+  uint32_t stack = current_stack(g, pc);
+  if (__builtin_expect(g->foreign_release.load(std::memory_order_relaxed), 0)) apply_foreign_releases(g);
+  order_after_held(g, lock, mode, stack);
+}
+
+void pthread_lock_acquired(GState* g, uintptr_t lock, hooks::LockMode mode, uintptr_t pc) {
+  hooks::lock_acquired(reinterpret_cast<hooks::GoroutineState*>(g), reinterpret_cast<const void*>(lock), mode,
+                       reinterpret_cast<const void*>(pc));
+}
+
+void pthread_lock_released(GState* g, uintptr_t lock) {
+  if (!ctx->options.detect_deadlocks) return;
+  if (!drop_own(g, lock, hooks::LockMode::exclusive)) drop_own(g, lock, hooks::LockMode::shared);
+}
+
+}  // namespace chansan
+
+namespace chansan::hooks {
+
+void lock_acquired(GoroutineState* gst, const void* lock, LockMode mode, const void* pc) {
+  auto* g = reinterpret_cast<GState*>(gst);
+  if (!g || !ctx->options.detect_deadlocks) return;
+  auto l = reinterpret_cast<uintptr_t>(lock);
+  uint32_t stack = current_stack(g, reinterpret_cast<uintptr_t>(pc));
+  if (__builtin_expect(g->foreign_release.load(std::memory_order_relaxed), 0)) apply_foreign_releases(g);
+  order_after_held(g, l, mode, stack);
+  if (g->nheld < GState::kMaxHeld) {
+    HeldWrite w(g);
+    g->held[g->nheld] = {l, stack, mode};
+    g->nheld++;
+  }
 }
 
 void lock_released(GoroutineState* gst, const void* lock, LockMode mode) {

@@ -181,6 +181,13 @@ void lock_acquired(const void* m, hooks::LockMode mode = hooks::LockMode::exclus
   }
 }
 
+// A lock another thread holds, about to be waited for: its place in the
+// lock order, before a deadlock can keep it from ever being taken.
+void lock_wanted(const void* m, hooks::LockMode mode, uintptr_t pc) {
+  if (!tracking()) return;
+  if (GState* g = ready_state()) pthread_lock_wanted(g, reinterpret_cast<uintptr_t>(m), mode, pc);
+}
+
 void lock_released(const void* m, bool order = false) {
   if (!tracking()) return;
   if (GState* g = ready_state()) {
@@ -406,6 +413,7 @@ int pthread_join(pthread_t th, void** ret) {
     static auto real_try = real<int (*)(T*)>(#TRY);                                      \
     int rc = real_try(m);                                                                \
     if (rc == EBUSY) {                                                                   \
+      lock_wanted(m, MODE, CS_PC);                                                       \
       ThreadBlocked blocked;                                                             \
       rc = real_fn(m);                                                                   \
     }                                                                                    \
