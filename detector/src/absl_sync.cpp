@@ -75,20 +75,6 @@ Fn real(void*& slot, MemberFn ours) {
   return reinterpret_cast<Fn>(f);
 }
 
-void locked(const void* m, hooks::LockMode mode, uintptr_t pc) {
-  if (GState* g = ready_state()) {
-    sync_acquire(g, reinterpret_cast<uintptr_t>(m));
-    pthread_lock_acquired(g, reinterpret_cast<uintptr_t>(m), mode, pc);
-  }
-}
-
-void unlocking(const void* m) {
-  if (GState* g = ready_state()) {
-    pthread_lock_released(g, reinterpret_cast<uintptr_t>(m));
-    sync_release(g, reinterpret_cast<uintptr_t>(m));
-  }
-}
-
 // Runs the library's fn as the outermost Abseil call on this thread.
 template <class Fn, class... A>
 auto inside(Fn fn, A... args) {
@@ -116,7 +102,7 @@ auto lock_inside(const void* mu, hooks::LockMode mode, uintptr_t pc, Fn fn, A...
     const void* mu;
     hooks::LockMode mode;
     uintptr_t pc;
-    ~Locked() { locked(mu, mode, pc); }
+    ~Locked() { program_lock_acquired(mu, mode, pc); }
   };
   Locked after{mu, mode, pc};
   return inside(fn, args...);
@@ -165,7 +151,7 @@ ABSL_NAMESPACE_BEGIN
       AbslCall in;                                                                              \
       fn(this);                                                                                 \
     }                                                                                           \
-    chansan::locked(this, mode, CS_PC);                                                         \
+    chansan::program_lock_acquired(this, mode, CS_PC);                                                         \
   }
 CHANSAN_ABSL_LOCK(Lock, real_lock, LockMode::exclusive)
 CHANSAN_ABSL_LOCK(ReaderLock, real_reader_lock, LockMode::shared)
@@ -180,7 +166,7 @@ CHANSAN_ABSL_LOCK(ReaderLock, real_reader_lock, LockMode::shared)
       AbslCall in;                                                                              \
       ok = fn(this);                                                                            \
     }                                                                                           \
-    if (ok) chansan::locked(this, mode, CS_PC);                                                 \
+    if (ok) chansan::program_lock_acquired(this, mode, CS_PC);                                                 \
     return ok;                                                                                  \
   }
 CHANSAN_ABSL_TRY_LOCK(TryLock, real_try_lock, LockMode::exclusive)
@@ -191,7 +177,7 @@ CHANSAN_ABSL_TRY_LOCK(ReaderTryLock, real_reader_try_lock, LockMode::shared)
   __attribute__((weak)) void Mutex::Name() {                                                    \
     auto fn = real<void (*)(Mutex*)>(chansan::slot, &Mutex::Name);                             \
     if (!outermost()) return fn(this);                                                          \
-    chansan::unlocking(this);                                                                   \
+    chansan::program_lock_released(this);                                                                   \
     AbslCall in;                                                                                \
     fn(this);                                                                                   \
   }

@@ -27,6 +27,13 @@ void pthread_lock_acquired(GState* g, uintptr_t lock, hooks::LockMode mode, uint
 // learns of it now, so that two threads that deadlock on each other's
 // locks (each waiting, neither ever taking the lock) are still reported.
 void pthread_lock_wanted(GState* g, uintptr_t lock, hooks::LockMode mode, uintptr_t pc);
+// A lock of the program's taken, about to be waited for, or given up, as
+// an interceptor or wrapper (pthread, Abseil, TSan's annotations) sees it:
+// the lock's edge (acquire after taking, release before giving up) and its
+// place in the held list and the lock-order graph, at the call site pc.
+void program_lock_acquired(const void* lock, hooks::LockMode mode, uintptr_t pc);
+void program_lock_wanted(const void* lock, hooks::LockMode mode, uintptr_t pc);
+void program_lock_released(const void* lock);
 void pthread_lock_released(GState* g, uintptr_t lock);
 
 void user_thread_started();

@@ -224,6 +224,27 @@ void pthread_lock_wanted(GState* g, uintptr_t lock, hooks::LockMode mode, uintpt
   order_after_held(g, lock, mode, stack);
 }
 
+void program_lock_acquired(const void* lock, hooks::LockMode mode, uintptr_t pc) {
+  if (!tracking()) return;
+  if (GState* g = ready_state()) {
+    sync_acquire(g, reinterpret_cast<uintptr_t>(lock));
+    pthread_lock_acquired(g, reinterpret_cast<uintptr_t>(lock), mode, pc);
+  }
+}
+
+void program_lock_wanted(const void* lock, hooks::LockMode mode, uintptr_t pc) {
+  if (!tracking()) return;
+  if (GState* g = ready_state()) pthread_lock_wanted(g, reinterpret_cast<uintptr_t>(lock), mode, pc);
+}
+
+void program_lock_released(const void* lock) {
+  if (!tracking()) return;
+  if (GState* g = ready_state()) {
+    pthread_lock_released(g, reinterpret_cast<uintptr_t>(lock));
+    sync_release(g, reinterpret_cast<uintptr_t>(lock));
+  }
+}
+
 void pthread_lock_acquired(GState* g, uintptr_t lock, hooks::LockMode mode, uintptr_t pc) {
   hooks::lock_acquired(reinterpret_cast<hooks::GoroutineState*>(g), reinterpret_cast<const void*>(lock), mode,
                        reinterpret_cast<const void*>(pc));

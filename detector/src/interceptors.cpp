@@ -94,13 +94,11 @@ void on_free(void* p, uintptr_t pc) {
   }
   if (!known) return;  // allocated before start-up or by the detector
   std::size_t n = b.size ? b.size : 1;
-  locks_forget(a, n);
   if (tls_invisible) {  // the runtime's work on user values: forget, do not check
-    InternalScope in;
-    ctx->shadow.clear(a, n);
-    ctx->sync.erase_range(a, n);
+    forget_memory(a, n);
     return;
   }
+  locks_forget(a, n);
   std::size_t checked = n < kFreeCheckBytes ? n : kFreeCheckBytes;
   if (GState* g = ready_state()) {
     free_access(g, a, checked, pc);
@@ -167,33 +165,6 @@ uint32_t creation_stack(GState* g, uintptr_t pc) {
 template <class F>
 F real(const char* name) {
   return reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
-}
-
-// The edge of a pthread lock taken or given up. A lock or unlock of the
-// program's own (`pc` given, `order` set) is also recorded for the
-// lock-order graph; a condition variable's wait, which gives its mutex up
-// and takes it back inside the library, is an edge only.
-void lock_acquired(const void* m, hooks::LockMode mode = hooks::LockMode::exclusive, uintptr_t pc = 0) {
-  if (!tracking()) return;
-  if (GState* g = ready_state()) {
-    sync_acquire(g, reinterpret_cast<uintptr_t>(m));
-    if (pc) pthread_lock_acquired(g, reinterpret_cast<uintptr_t>(m), mode, pc);
-  }
-}
-
-// A lock another thread holds, about to be waited for: its place in the
-// lock order, before a deadlock can keep it from ever being taken.
-void lock_wanted(const void* m, hooks::LockMode mode, uintptr_t pc) {
-  if (!tracking()) return;
-  if (GState* g = ready_state()) pthread_lock_wanted(g, reinterpret_cast<uintptr_t>(m), mode, pc);
-}
-
-void lock_released(const void* m, bool order = false) {
-  if (!tracking()) return;
-  if (GState* g = ready_state()) {
-    if (order) pthread_lock_released(g, reinterpret_cast<uintptr_t>(m));
-    sync_release(g, reinterpret_cast<uintptr_t>(m));
-  }
 }
 
 struct ThreadStart {
@@ -276,6 +247,13 @@ bool heap_find(uintptr_t addr, uintptr_t& start, HeapBlock& b) {
   return false;
 }
 
+void forget_memory(uintptr_t a, std::size_t n) {
+  InternalScope in;
+  locks_forget(a, n);
+  ctx->shadow.clear(a, n);
+  ctx->sync.erase_range(a, n);
+}
+
 }  // namespace chansan
 
 using namespace chansan;
@@ -352,13 +330,8 @@ void* memalign(size_t align, size_t n) {
 int munmap(void* addr, size_t len) {
   int rc = static_cast<int>(syscall(SYS_munmap, addr, len));
   if (rc == 0 && len > 0 && tracking()) {
-    InternalScope in;
-    const auto a = reinterpret_cast<uintptr_t>(addr);
     const std::size_t page = 4096;
-    const std::size_t n = (len + page - 1) & ~(page - 1);
-    locks_forget(a, n);
-    ctx->shadow.clear(a, n);
-    ctx->sync.erase_range(a, n);
+    forget_memory(reinterpret_cast<uintptr_t>(addr), (len + page - 1) & ~(page - 1));
   }
   return rc;
 }
@@ -413,24 +386,24 @@ int pthread_join(pthread_t th, void** ret) {
     static auto real_try = real<int (*)(T*)>(#TRY);                                      \
     int rc = real_try(m);                                                                \
     if (rc == EBUSY) {                                                                   \
-      lock_wanted(m, MODE, CS_PC);                                                       \
+      program_lock_wanted(m, MODE, CS_PC);                                               \
       ThreadBlocked blocked;                                                             \
       rc = real_fn(m);                                                                   \
     }                                                                                    \
-    if (rc == 0) lock_acquired(m, MODE, CS_PC);                                          \
+    if (rc == 0) program_lock_acquired(m, MODE, CS_PC);                                  \
     return rc;                                                                           \
   }
 #define CS_TRYLOCK_INTERCEPTOR(NAME, T, MODE)                                            \
   int NAME(T* m) {                                                                       \
     static auto real_fn = real<int (*)(T*)>(#NAME);                                      \
     int rc = real_fn(m);                                                                 \
-    if (rc == 0) lock_acquired(m, MODE, CS_PC);                                          \
+    if (rc == 0) program_lock_acquired(m, MODE, CS_PC);                                  \
     return rc;                                                                           \
   }
 #define CS_UNLOCK_INTERCEPTOR(NAME, T)                                                   \
   int NAME(T* m) {                                                                       \
     static auto real_fn = real<int (*)(T*)>(#NAME);                                      \
-    lock_released(m, true);                                                              \
+    program_lock_released(m);                                                            \
     return real_fn(m);                                                                   \
   }
 CS_LOCK_INTERCEPTOR(pthread_mutex_lock, pthread_mutex_trylock, pthread_mutex_t, hooks::LockMode::exclusive)
@@ -447,26 +420,26 @@ CS_UNLOCK_INTERCEPTOR(pthread_rwlock_unlock, pthread_rwlock_t)
 
 int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
   static auto real_fn = real<int (*)(pthread_cond_t*, pthread_mutex_t*)>("pthread_cond_wait");
-  lock_released(m);
+  release_obj(m);  // the wait gives the mutex up inside: an edge, no change of holder
   int rc;
   {
     ThreadBlocked blocked;
     rc = real_fn(c, m);
   }
-  lock_acquired(m);
+  acquire_obj(m);
   return rc;
 }
 
 int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const struct timespec* t) {
   static auto real_fn = real<int (*)(pthread_cond_t*, pthread_mutex_t*, const struct timespec*)>(
       "pthread_cond_timedwait");
-  lock_released(m);
+  release_obj(m);  // the wait gives the mutex up inside: an edge, no change of holder
   int rc;
   {
     ThreadBlocked blocked;
     rc = real_fn(c, m, t);
   }
-  lock_acquired(m);
+  acquire_obj(m);
   return rc;
 }
 

@@ -101,6 +101,11 @@ void free_access(GState* g, uintptr_t addr, std::size_t size, uintptr_t pc);
 // An atomic operation's access (atomics.cpp), checked against plain ones.
 void atomic_access(GState* g, uintptr_t addr, std::size_t size, bool is_write, uintptr_t pc);
 
+// Memory that is no longer what it was (freed inside the runtime's value
+// work, unmapped, handed out again by a library's own pool): its shadow,
+// its sync objects' clocks and its locks' place in the lock order go.
+void forget_memory(uintptr_t addr, std::size_t size);
+
 // An access the program names itself (tsan_interface.cpp): checked as a
 // range, placed at pc.
 void explicit_access(const void* addr, std::size_t size, bool is_write, uintptr_t pc);

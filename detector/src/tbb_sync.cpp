@@ -41,10 +41,7 @@ constexpr uintptr_t kTaskJoinKey = (uintptr_t{1} << 61) - 4096;
 constexpr uintptr_t kWaitContextRefCount = 8;
 
 void fresh_memory(void* p, std::size_t n) {
-  if (!p || n == 0 || !tracking()) return;
-  InternalScope in;
-  ctx->shadow.clear(reinterpret_cast<uintptr_t>(p), n);
-  ctx->sync.erase_range(reinterpret_cast<uintptr_t>(p), n);
+  if (p && n > 0 && tracking()) forget_memory(reinterpret_cast<uintptr_t>(p), n);
 }
 
 #define CHANSAN_TBB_SPAWN "_ZN3tbb6detail2r15spawnERNS0_2d14taskERNS2_18task_group_contextE"

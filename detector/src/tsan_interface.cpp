@@ -37,20 +37,7 @@ constexpr unsigned kMutexTryFailed = 1u << 5;  // __tsan_mutex_try_lock_failed
 
 void mutex_locked(void* m, unsigned flags, uintptr_t pc) {
   if ((flags & kMutexTryLock) && (flags & kMutexTryFailed)) return;
-  if (!tracking()) return;
-  if (GState* g = ready_state()) {
-    sync_acquire(g, reinterpret_cast<uintptr_t>(m));
-    pthread_lock_acquired(g, reinterpret_cast<uintptr_t>(m),
-                          (flags & kMutexReadLock) ? hooks::LockMode::shared : hooks::LockMode::exclusive, pc);
-  }
-}
-
-void mutex_unlocking(void* m) {
-  if (!tracking()) return;
-  if (GState* g = ready_state()) {
-    pthread_lock_released(g, reinterpret_cast<uintptr_t>(m));
-    sync_release(g, reinterpret_cast<uintptr_t>(m));
-  }
+  program_lock_acquired(m, (flags & kMutexReadLock) ? hooks::LockMode::shared : hooks::LockMode::exclusive, pc);
 }
 
 }  // namespace
@@ -93,7 +80,7 @@ void __tsan_mutex_destroy(void*, unsigned) {}
 void __tsan_mutex_pre_lock(void*, unsigned) {}
 void __tsan_mutex_post_lock(void* m, unsigned flags, int) { mutex_locked(m, flags, CS_PC); }
 int __tsan_mutex_pre_unlock(void* m, unsigned) {
-  mutex_unlocking(m);
+  program_lock_released(m);
   return 0;
 }
 void __tsan_mutex_post_unlock(void*, unsigned) {}
@@ -111,6 +98,6 @@ void AnnotateRWLockDestroy(const char*, int, void*) {}
 void AnnotateRWLockAcquired(const char*, int, void* m, long is_w) {
   mutex_locked(m, is_w ? 0 : kMutexReadLock, CS_PC);
 }
-void AnnotateRWLockReleased(const char*, int, void* m, long) { mutex_unlocking(m); }
+void AnnotateRWLockReleased(const char*, int, void* m, long) { program_lock_released(m); }
 
 }  // extern "C"
