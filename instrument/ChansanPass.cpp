@@ -20,10 +20,14 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Analysis/CaptureTracking.h"
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/Analysis/ScalarEvolutionExpressions.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/IR/DataLayout.h"
 #include "llvm/IR/DebugInfoMetadata.h"
+#include "llvm/IR/Dominators.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
@@ -37,7 +41,9 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/EscapeEnumerator.h"
+#include "llvm/Transforms/Utils/LoopUtils.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
+#include "llvm/Transforms/Utils/ScalarEvolutionExpander.h"
 
 #include <cstdlib>
 #include <string>
@@ -116,6 +122,9 @@ struct Stats {
   unsigned tbb_tasks = 0;  // oneTBB task bodies (execute overrides) given start and finish edges
   unsigned functions = 0;
   unsigned csp_handle = 0;  // of the reads and writes: csp handles' own bytes
+  // Loop accesses checked once before their loop, as the range all its
+  // iterations touch (loop_ranges below), and the range checks emitted.
+  unsigned loop_accesses = 0, loop_ranges = 0;
   // Left out, by reason.
   unsigned local_no_escape = 0, constant_data = 0, thread_local_data = 0, csp_runtime = 0,
            unmodelled_atomic = 0, read_before_write = 0;
@@ -126,6 +135,8 @@ struct Stats {
            << " fences, " << mem_calls << " mem calls, " << masked << " masked vector ops, "
            << tbb_tasks << " TBB task bodies, " << functions << " functions ("
            << csp_handle << " accesses to csp handles)\n"
+           << "chansan: " << module << ": checked " << loop_accesses
+           << " loop accesses before their loop, as " << loop_ranges << " range checks\n"
            << "chansan: " << module << ": left out " << local_no_escape
            << " accesses to non-escaping locals, " << constant_data
            << " reads of constant data, " << thread_local_data << " accesses to thread_locals, "
@@ -153,6 +164,8 @@ class Instrumenter {
     }
     read_range_ = declare("__chansan_read_range", void_ty, ptr_ty, size_ty);
     write_range_ = declare("__chansan_write_range", void_ty, ptr_ty, size_ty);
+    loop_read_ = declare("__chansan_loop_read", void_ty, ptr_ty, size_ty, size_ty);
+    loop_write_ = declare("__chansan_loop_write", void_ty, ptr_ty, size_ty, size_ty);
     handle_read_ = declare("__chansan_handle_read", void_ty, ptr_ty, size_ty);
     handle_write_ = declare("__chansan_handle_write", void_ty, ptr_ty, size_ty);
     func_entry_ = declare("__chansan_func_entry", void_ty, ptr_ty);
@@ -165,13 +178,16 @@ class Instrumenter {
     memset_ = declare("__chansan_memset", ptr_ty, ptr_ty, int_ty, size_ty);
   }
 
-  bool run_on(Function& f);
+  bool run_on(Function& f, FunctionAnalysisManager& fam);
   const Stats& stats() const { return stats_; }
 
  private:
   bool is_csp_runtime(const Function& f) const;
   bool can_race(Value* addr, bool is_write);
   SmallPtrSet<Instruction*, 16> reads_before_writes(Function& f, const SmallPtrSetImpl<Instruction*>& stores);
+  SmallPtrSet<Instruction*, 16> loop_ranges(Function& f, FunctionAnalysisManager& fam,
+                                            ArrayRef<Instruction*> checked,
+                                            const SmallPtrSetImpl<Instruction*>& skip);
   void instrument_access(Instruction* i, Value* addr, Type* ty, MaybeAlign align, bool is_write,
                          bool csp_handle);
   void instrument_atomic(Instruction* i);
@@ -192,6 +208,7 @@ class Instrumenter {
   FunctionCallee read_[kNumSizes], write_[kNumSizes];
   FunctionCallee unaligned_read_[kNumSizes], unaligned_write_[kNumSizes];
   FunctionCallee read_range_, write_range_, func_entry_, func_exit_, fence_;
+  FunctionCallee loop_read_, loop_write_;
   FunctionCallee handle_read_, handle_write_;
   FunctionCallee task_start_, task_finish_;
   FunctionCallee memcpy_, memmove_, memset_;
@@ -556,11 +573,11 @@ SmallPtrSet<Instruction*, 16> Instrumenter::reads_before_writes(Function& f,
       if (auto* si = dyn_cast<StoreInst>(&i)) {
         if (!stores.count(si)) continue;
         uint64_t bytes = dl_.getTypeStoreSize(si->getValueOperand()->getType()).getFixedValue();
-        uint64_t& w = written[si->getPointerOperand()];
+        uint64_t& w = written[si->getPointerOperand()->stripPointerCasts()];
         if (bytes > w) w = bytes;
       } else if (auto* li = dyn_cast<LoadInst>(&i)) {
         if (li->isVolatile()) continue;
-        auto it = written.find(li->getPointerOperand());
+        auto it = written.find(li->getPointerOperand()->stripPointerCasts());
         if (it != written.end() && dl_.getTypeStoreSize(li->getType()).getFixedValue() <= it->second) {
           omitted.insert(li);
           stats_.read_before_write++;
@@ -569,6 +586,186 @@ SmallPtrSet<Instruction*, 16> Instrumenter::reads_before_writes(Function& f,
     }
   }
   return omitted;
+}
+
+// Loop ranges (BigFoot's and Go's racereadrange idea, issue 13): an access
+// that every iteration of an innermost loop makes, at an address that
+// moves by a constant stride no wider than the access, touches exactly the
+// bytes [low, low + trip_count * |stride| + size - |stride|). When nothing
+// in the loop can synchronize (no call but side-effect-free intrinsics, no
+// atomic, no fence), all its iterations run in one epoch of one vector
+// clock, so checking that range once in the preheader finds exactly the
+// races the per-iteration checks would: the same bytes, the same clock.
+// The conditions keep the range exact, never wider than what runs:
+//  - the loop has one exiting block, its latch, and a backedge-taken count
+//    that SCEV computes: the preheader runs only when the loop is entered,
+//    and a block that dominates the latch runs on every iteration;
+//  - no block of the loop ends in `unreachable` (a trap would leave early);
+//  - only innermost loops: an inner loop may not terminate.
+// The check carries the access's debug location, so a report names the
+// loop access's line (and its inlined frames). A read whose range a write
+// of the same loop also checks needs no check of its own (the loop form of
+// the read-before-write rule).
+namespace {
+bool loop_is_sync_free(const Loop& l) {
+  for (const BasicBlock* bb : l.blocks()) {
+    if (isa<UnreachableInst>(bb->getTerminator())) return false;
+    for (const Instruction& i : *bb) {
+      if (is_sync_point(i)) return false;
+      if (const auto* ii = dyn_cast<IntrinsicInst>(&i))
+        if (!ii->isAssumeLikeIntrinsic() && ii->mayHaveSideEffects()) return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
+SmallPtrSet<Instruction*, 16> Instrumenter::loop_ranges(Function& f, FunctionAnalysisManager& fam,
+                                                        ArrayRef<Instruction*> checked,
+                                                        const SmallPtrSetImpl<Instruction*>& skip) {
+  SmallPtrSet<Instruction*, 16> hoisted;
+  LoopInfo& li = fam.getResult<LoopAnalysis>(f);
+  if (li.empty()) return hoisted;
+  ScalarEvolution& se = fam.getResult<ScalarEvolutionAnalysis>(f);
+  DominatorTree& dt = fam.getResult<DominatorTreeAnalysis>(f);
+  Type* i64 = Type::getInt64Ty(ctx_);
+  // An access every iteration makes at start + k * stride (k = 0..btc).
+  struct Candidate {
+    Instruction* access;
+    Loop* loop;
+    const SCEV* start;
+    int64_t stride;
+    uint64_t bytes;
+    bool is_write;
+    int64_t offset = 0;  // from its group's first start
+    int group = -1;
+  };
+  SmallVector<Candidate, 16> cands;
+  DenseMap<Loop*, const SCEV*> trip;  // backedge-taken count (i64), null: not a candidate
+  for (Instruction* i : checked) {
+    if (skip.count(i)) continue;
+    Loop* l = li.getLoopFor(i->getParent());
+    if (!l || !l->isInnermost()) continue;
+    auto [it, fresh] = trip.try_emplace(l, nullptr);
+    if (fresh) {
+      BasicBlock* latch = l->getLoopLatch();
+      if (latch && l->getExitingBlock() == latch && l->getLoopPredecessor() && loop_is_sync_free(*l)) {
+        const SCEV* btc = se.getBackedgeTakenCount(l);
+        if (!isa<SCEVCouldNotCompute>(btc) && btc->getType()->getPrimitiveSizeInBits() <= 64)
+          it->second = se.getNoopOrZeroExtend(btc, i64);
+      }
+    }
+    if (!it->second || !dt.dominates(i->getParent(), l->getLoopLatch())) continue;
+    const bool is_write = isa<StoreInst>(i);
+    if (is_write ? cast<StoreInst>(i)->isVolatile() : cast<LoadInst>(i)->isVolatile()) continue;
+    Value* ptr = is_write ? cast<StoreInst>(i)->getPointerOperand() : cast<LoadInst>(i)->getPointerOperand();
+    Type* ty = is_write ? cast<StoreInst>(i)->getValueOperand()->getType() : i->getType();
+    const SCEV* addr = se.getSCEV(ptr);
+    const uint64_t bytes = dl_.getTypeStoreSize(ty).getFixedValue();
+    if (se.isLoopInvariant(addr, l)) {  // the same bytes every iteration
+      cands.push_back({i, l, addr, 0, bytes, is_write});
+      continue;
+    }
+    const auto* ar = dyn_cast<SCEVAddRecExpr>(addr);
+    if (!ar || ar->getLoop() != l || !ar->isAffine()) continue;
+    const auto* step = dyn_cast<SCEVConstant>(ar->getStepRecurrence(se));
+    if (!step || !step->getAPInt().isSignedIntN(48)) continue;
+    cands.push_back({i, l, ar->getStart(), step->getAPInt().getSExtValue(), bytes, is_write});
+  }
+  // Groups: the same loop, stride and kind, starts a constant apart (the
+  // copies of an unrolled or vectorized body: b[j], b[j+2], ...).
+  int groups = 0;
+  for (size_t a = 0; a < cands.size(); a++) {
+    if (cands[a].group >= 0) continue;
+    cands[a].group = groups;
+    for (size_t b = a + 1; b < cands.size(); b++) {
+      Candidate& c = cands[b];
+      if (c.group >= 0 || c.loop != cands[a].loop || c.stride != cands[a].stride || c.is_write != cands[a].is_write)
+        continue;
+      const auto* diff = dyn_cast<SCEVConstant>(se.getMinusSCEV(c.start, cands[a].start));
+      if (!diff || !diff->getAPInt().isSignedIntN(32)) continue;
+      c.group = groups;
+      c.offset = diff->getAPInt().getSExtValue();
+    }
+    groups++;
+  }
+  // Within a group, each run of accesses whose bytes meet ([lo, hi) in
+  // one iteration, from the group's start) is a range if one iteration's
+  // run is at least a stride wide: iterations then leave no gap.
+  struct Range {
+    Loop* loop;
+    const SCEV* low;
+    const SCEV* size;
+    uint64_t each;
+    bool is_write;
+    Instruction* access;
+  };
+  SmallVector<Range, 16> ranges;
+  DenseMap<Loop*, BasicBlock*> preheaders;
+  SCEVExpander expander(se, dl_, "chansan.range");
+  for (int gi = 0; gi < groups; gi++) {
+    SmallVector<Candidate*, 8> members;
+    for (Candidate& c : cands)
+      if (c.group == gi) members.push_back(&c);
+    llvm::sort(members, [](const Candidate* x, const Candidate* y) { return x->offset < y->offset; });
+    for (size_t first = 0; first < members.size();) {
+      int64_t lo = members[first]->offset, hi = lo + int64_t(members[first]->bytes);
+      size_t last = first + 1;
+      while (last < members.size() && members[last]->offset <= hi) {
+        hi = std::max(hi, members[last]->offset + int64_t(members[last]->bytes));
+        last++;
+      }
+      const Candidate& head = *members[first];
+      const uint64_t magnitude = head.stride < 0 ? uint64_t(-head.stride) : uint64_t(head.stride);
+      if (uint64_t(hi - lo) >= magnitude) {
+        Loop* l = head.loop;
+        const SCEV* btc = trip[l];
+        const SCEV* start = se.getAddExpr(head.start, se.getConstant(head.start->getType(), lo - head.offset));
+        const SCEV* low = head.stride >= 0
+                              ? start
+                              : se.getAddExpr(start, se.getMulExpr(se.getTruncateOrSignExtend(btc, start->getType()),
+                                                                   se.getConstant(start->getType(), head.stride)));
+        const SCEV* size = se.getAddExpr(se.getMulExpr(btc, se.getConstant(i64, magnitude)),
+                                         se.getConstant(i64, uint64_t(hi - lo)));
+        BasicBlock*& ph = preheaders[l];
+        if (!ph) ph = l->getLoopPreheader();
+        if (!ph) ph = InsertPreheaderForLoop(l, &dt, &li, nullptr, false);
+        Instruction* at = ph ? ph->getTerminator() : nullptr;
+#if LLVM_VERSION_MAJOR >= 15
+        const bool safe = at && expander.isSafeToExpandAt(low, at) && expander.isSafeToExpandAt(size, at);
+#else
+        const bool safe = at && isSafeToExpandAt(low, at, se) && isSafeToExpandAt(size, at, se);
+#endif
+        if (safe) {
+          uint64_t each = 0;
+          for (size_t k = first; k < last; k++) {
+            hoisted.insert(members[k]->access);
+            each = std::max(each, members[k]->bytes);
+            stats_.loop_accesses++;
+          }
+          ranges.push_back({l, low, size, each, head.is_write, head.access});
+        }
+      }
+      first = last;
+    }
+  }
+  for (const Range& r : ranges) {
+    bool needed = true;
+    for (const Range& o : ranges) {
+      if (&o == &r || o.loop != r.loop || o.low != r.low || o.size != r.size) continue;
+      // Covered by a write of the same bytes, or the same check made first.
+      if ((o.is_write && !r.is_write) || (o.is_write == r.is_write && &o < &r)) needed = false;
+    }
+    if (!needed) continue;
+    Instruction* at = preheaders[r.loop]->getTerminator();
+    Value* low = expander.expandCodeFor(r.low, byte_ptr_ty(ctx_), at);
+    Value* size = expander.expandCodeFor(r.size, i64, at);
+    IRBuilder<> b(at);
+    CallInst* call = b.CreateCall(r.is_write ? loop_write_ : loop_read_, {low, size, b.getInt64(r.each)});
+    call->setDebugLoc(r.access->getDebugLoc());
+    stats_.loop_ranges++;
+  }
+  return hoisted;
 }
 
 // An override of oneTBB's task::execute(execution_data&): TBB's scheduler
@@ -584,7 +781,7 @@ bool is_tbb_task_execute(const Function& f) {
           has_suffix(n, "7executeERN3tbb6detail2d114execution_dataE"));
 }
 
-bool Instrumenter::run_on(Function& f) {
+bool Instrumenter::run_on(Function& f, FunctionAnalysisManager& fam) {
   if (f.isDeclaration() || f.hasFnAttribute(Attribute::DisableSanitizerInstrumentation) ||
       f.hasFnAttribute(Attribute::Naked))
     return false;
@@ -633,6 +830,13 @@ bool Instrumenter::run_on(Function& f) {
     if (is_write && !handle_accesses.count(i)) checked_stores.insert(i);
   }
   SmallPtrSet<Instruction*, 16> omitted = reads_before_writes(f, checked_stores);
+  {
+    SmallPtrSet<Instruction*, 16> skip(omitted.begin(), omitted.end());
+    skip.insert(handle_accesses.begin(), handle_accesses.end());
+    SmallPtrSet<Instruction*, 16> hoisted = loop_ranges(f, fam, checked, skip);
+    omitted.insert(hoisted.begin(), hoisted.end());
+    changed |= !hoisted.empty();
+  }
   for (Instruction* i : checked) {
     if (omitted.count(i)) continue;
     bool is_write = isa<StoreInst>(i);
@@ -728,11 +932,13 @@ void announce_fences(Module& m) {
 }
 
 struct ChansanPass : PassInfoMixin<ChansanPass> {
-  PreservedAnalyses run(Module& m, ModuleAnalysisManager&) {
+  PreservedAnalyses run(Module& m, ModuleAnalysisManager& mam) {
     Instrumenter inst(m);
+    FunctionAnalysisManager& fam = mam.getResult<FunctionAnalysisManagerModuleProxy>(m).getManager();
     bool changed = false;
     for (Function& f : m) {
-      if (!inst.run_on(f)) continue;
+      if (!inst.run_on(f, fam)) continue;
+      fam.invalidate(f, PreservedAnalyses::none());
       changed = true;
       if (f.hasLinkOnceODRLinkage()) give_own_name(m, f);
     }

@@ -39,6 +39,12 @@ void __chansan_unaligned_write8(void* addr);
 void __chansan_unaligned_write16(void* addr);
 void __chansan_read_range(void* addr, unsigned long size);
 void __chansan_write_range(void* addr, unsigned long size);
+/* The bytes every iteration of a loop reads or writes, checked once before
+ * the loop: [addr, addr + size), each iteration `each` of them (reports
+ * name one iteration's access). The pass emits it for innermost loops in
+ * which nothing synchronizes. */
+void __chansan_loop_read(void* addr, unsigned long size, unsigned long each);
+void __chansan_loop_write(void* addr, unsigned long size, unsigned long each);
 /* A csp handle's own bytes (a chan, context, cancel_func, timer or ticker
  * member) touched by csp's inline code: checked as the user's memory,
  * except inside the runtime's own work on values (a channel moving a value

@@ -8,10 +8,16 @@
 // overlap, one is a write, not both atomic, and the cell's (slot, epoch) is
 // neither the accessor's own (same slot, epoch >= own_start) nor covered by
 // its clock. The access is then merged into an own cell of this epoch and
-// kind, or stored over, in order of preference, an own cell it subsumes, an
-// empty cell, a cell ordered before it that it subsumes, any cell ordered
+// kind, or stored over, in order of preference, an own cell it subsumes, a
+// cell ordered before it that it subsumes, an empty cell, any cell ordered
 // before it, or a pseudo-random one (forgetting an old access can miss a
-// race, never invent one).
+// race, never invent one). A subsumed ordered cell adds nothing: an access
+// unordered with it but ordered before the new one ran, and was checked
+// against it, before the new one; any later one that races with it races
+// with the new one. Replacing it keeps the granule to one cell, which the
+// range check's fast path (whole_granules) takes.
+#include <immintrin.h>
+
 #include <cstring>
 
 #include "chansan_interface.h"
@@ -44,10 +50,24 @@ inline bool covered(const std::atomic<uint64_t>* cells, uint64_t cur) {
 
 // The full check of one granule against `craw` (which no cell covers), and
 // the store of it.
+// The access a report names: the whole access, or, for a loop's range
+// (`each` > 0: every iteration accessed `each` bytes), the iteration's
+// access that touched the first byte in conflict with `old`.
+inline void reported_access(uintptr_t granule, Shadow old, uint64_t craw, uintptr_t& full_addr,
+                            std::size_t& full_size, std::size_t each) {
+  if (each == 0) return;
+  const uint64_t common = old.mask() & craw & Shadow::kMaskBits;
+  const uintptr_t byte = granule + (common ? __builtin_ctzll(common) : 0);
+  const uintptr_t first = byte < full_addr ? full_addr : byte;
+  full_addr += (first - full_addr) / each * each;
+  full_size = each;
+}
+
 __attribute__((noinline)) void check_and_store(GState* g, std::atomic<uint64_t>* cells, uint64_t craw,
                                                uintptr_t addr, bool is_write, bool is_atomic,
                                                uintptr_t pc, uintptr_t full_addr,
-                                               std::size_t full_size, bool is_free) {
+                                               std::size_t full_size, bool is_free,
+                                               std::size_t each = 0) {
   const Shadow cur = Shadow::from_raw(craw);
   int own = -1, empty = -1, dominated = -1, merge = -1, ordered_before = -1;
   for (int i = 0; i < kShadowCells; i++) {
@@ -64,8 +84,10 @@ __attribute__((noinline)) void check_and_store(GState* g, std::atomic<uint64_t>*
       // ThreadSanitizer reports it). The mark stays for later accesses.
       if (!is_free) {
         const bool ordered = old.sid() == g->sid || old.epoch() <= g->clock.get(old.sid());
-        report_race(g, old, addr & ~(kGranule - 1), full_addr, full_size, is_write, is_atomic, pc, false,
-                    ordered);
+        uintptr_t ra = full_addr;
+        std::size_t rs = full_size;
+        reported_access(addr & ~(kGranule - 1), old, craw, ra, rs, each);
+        report_race(g, old, addr & ~(kGranule - 1), ra, rs, is_write, is_atomic, pc, false, ordered);
       }
       continue;
     }
@@ -83,8 +105,10 @@ __attribute__((noinline)) void check_and_store(GState* g, std::atomic<uint64_t>*
       continue;
     }
     if (!conflicts(old, cur)) continue;
-    report_race(g, old, addr & ~(kGranule - 1), full_addr, full_size, is_write, is_atomic, pc,
-                is_free, false);
+    uintptr_t ra = full_addr;
+    std::size_t rs = full_size;
+    reported_access(addr & ~(kGranule - 1), old, craw, ra, rs, each);
+    report_race(g, old, addr & ~(kGranule - 1), ra, rs, is_write, is_atomic, pc, is_free, false);
   }
   if (merge >= 0) {
     cells[merge].store(cells[merge].load(std::memory_order_relaxed) | (craw & Shadow::kMaskBits),
@@ -92,8 +116,8 @@ __attribute__((noinline)) void check_and_store(GState* g, std::atomic<uint64_t>*
     return;
   }
   int idx = own >= 0 ? own
-            : empty >= 0 ? empty
             : dominated >= 0 ? dominated
+            : empty >= 0 ? empty
             : ordered_before >= 0 ? ordered_before
             : static_cast<int>((addr >> 3 ^ g->epoch) & (kShadowCells - 1));
   cells[idx].store(craw, std::memory_order_relaxed);
@@ -111,27 +135,123 @@ inline void note_stack_depth(GState* g, uintptr_t addr) {
 // granule that needs the full check.
 inline void granule_access(GState* g, uintptr_t addr, std::size_t size, bool is_write,
                            bool is_atomic, uintptr_t pc, uintptr_t full_addr, std::size_t full_size,
-                           bool is_free, bool& traced) {
+                           bool is_free, bool& traced, std::size_t each = 0) {
   const uint64_t cur = g->stamp | Shadow::byte_mask(addr, size) | Shadow::kind_bits(!is_write, is_atomic);
   std::atomic<uint64_t>* cells = shadow_cells(addr);
   if (!is_free && covered(cells, cur)) return;
   if (!traced) {
     note_stack_depth(g, full_addr);
-    trace_put(g, Event::access(pc, full_addr, full_size, is_write, is_atomic, is_free));
+    trace_put(g, Event::access(pc, full_addr, full_size, is_write, is_atomic, is_free, each));
     traced = true;
   }
-  check_and_store(g, cells, cur, addr, is_write, is_atomic, pc, full_addr, full_size, is_free);
+  check_and_store(g, cells, cur, addr, is_write, is_atomic, pc, full_addr, full_size, is_free, each);
+}
+
+// Whole granules [a, end) of a plain range access (both 8-aligned): the
+// granules a cell of this goroutine's epoch already covers in full -- a
+// write of all 8 bytes, or a read of them for a read -- cost two loads and
+// compares each (four granules per step with AVX2); the others take
+// granule_access's way.
+__attribute__((target("avx2"))) uintptr_t covered_granules_avx2(const std::atomic<uint64_t>* cells,
+                                                               uintptr_t a, uintptr_t stop, uint64_t cur,
+                                                               uint64_t as_cur) {
+  static_assert(kShadowCells == 2, "two cells: a 32-byte vector is two granules");
+  const __m256i want = _mm256_set1_epi64x(static_cast<long long>(cur));
+  const __m256i widen = _mm256_set1_epi64x(static_cast<long long>(as_cur));
+  for (; a + 4 * kGranule <= stop; a += 4 * kGranule, cells += 4 * kShadowCells) {
+    const auto* p = reinterpret_cast<const __m256i*>(cells);
+    const int m0 = _mm256_movemask_pd(_mm256_castsi256_pd(
+        _mm256_cmpeq_epi64(_mm256_or_si256(_mm256_loadu_si256(p), widen), want)));
+    const int m1 = _mm256_movemask_pd(_mm256_castsi256_pd(
+        _mm256_cmpeq_epi64(_mm256_or_si256(_mm256_loadu_si256(p + 1), widen), want)));
+    // Each granule (a pair of bits) needs one covering cell.
+    if (!(m0 & 3) || !(m0 & 12) || !(m1 & 3) || !(m1 & 12)) break;
+  }
+  return a;
+}
+
+// `raw`, a cell, is empty or records an earlier plain access of g's own
+// (this ownership of its slot, so ordered before g's next access) that a
+// whole-granule access of g subsumes: any bytes, a read unless g now
+// writes. The access can take its place.
+inline bool replaceable(const GState* g, uint64_t raw, bool is_write) {
+  if (raw == 0) return true;
+  const Shadow old = Shadow::from_raw(raw);
+  return old.sid() == g->sid && old.epoch() >= g->own_start &&
+         (raw & (Shadow::kAtomicBit | Shadow::kFreedBit)) == 0 && (is_write || old.is_read());
+}
+// `raw` is empty, g's own, or ordered before g's clock: no access of g
+// races with it (a freed mark is always reported: not this).
+inline bool cannot_race(const GState* g, uint64_t raw) {
+  if (raw == 0) return true;
+  const Shadow old = Shadow::from_raw(raw);
+  if (old.is_freed()) return false;
+  if (old.sid() == g->sid) return old.epoch() >= g->own_start || old.epoch() <= g->clock.get(old.sid());
+  return old.epoch() <= g->clock.get(old.sid());
+}
+
+bool have_avx2() {
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
+}
+
+inline void whole_granules(GState* g, uintptr_t a, uintptr_t end, bool is_write, uintptr_t pc,
+                           uintptr_t full_addr, std::size_t full_size, bool& traced,
+                           std::size_t each) {
+  const uint64_t cur = g->stamp | Shadow::kMaskBits | (is_write ? 0 : Shadow::kReadBit);
+  const uint64_t as_cur = is_write ? 0 : Shadow::kReadBit;  // a write cell covers a read
+  const bool avx2 = end - a >= 8 * kGranule && have_avx2();
+  while (a < end) {
+    const uintptr_t region_end = (a | (ShadowMap::kRegionBytes - 1)) + 1;
+    const uintptr_t stop = end < region_end ? end : region_end;
+    std::atomic<uint64_t>* cells = shadow_cells(a);
+    while (a < stop) {
+      if (avx2) {
+        const uintptr_t next = covered_granules_avx2(cells, a, stop, cur, as_cur);
+        cells += (next - a) / kGranule * kShadowCells;
+        a = next;
+      }
+      // Up to 4 granules one by one (the rest, or one not covered).
+      for (const uintptr_t until = a + 4 * kGranule < stop ? a + 4 * kGranule : stop; a < until;
+           a += kGranule, cells += kShadowCells) {
+        const uint64_t c0 = cells[0].load(std::memory_order_relaxed), c1 = cells[1].load(std::memory_order_relaxed);
+        if ((c0 | as_cur) == cur || (c1 | as_cur) == cur) continue;
+        // Nothing to check against: fresh memory, or only this goroutine's
+        // own earlier access that the new one subsumes (memory it re-reads
+        // or re-writes after a sync). check_and_store's choice, cheaper.
+        const int slot = replaceable(g, c0, is_write) && cannot_race(g, c1)   ? 0
+                         : replaceable(g, c1, is_write) && cannot_race(g, c0) ? 1
+                                                                              : -1;
+        if (slot >= 0) {
+          if (!traced) {
+            note_stack_depth(g, full_addr);
+            trace_put(g, Event::access(pc, full_addr, full_size, is_write, false, false, each));
+            traced = true;
+          }
+          cells[slot].store(cur, std::memory_order_relaxed);
+          continue;
+        }
+        granule_access(g, a, kGranule, is_write, false, pc, full_addr, full_size, false, traced, each);
+      }
+    }
+  }
 }
 
 inline void access_range(GState* g, uintptr_t addr, std::size_t size, bool is_write,
-                         bool is_atomic, uintptr_t pc, bool is_free = false) {
+                         bool is_atomic, uintptr_t pc, bool is_free = false, std::size_t each = 0) {
   if (size == 0) return;
   bool traced = false;
   uintptr_t a = addr, end = addr + size;
   while (a < end) {
+    if (!is_atomic && !is_free && (a & (kGranule - 1)) == 0 && end - a >= kGranule) {
+      const uintptr_t whole_end = end & ~(kGranule - 1);
+      whole_granules(g, a, whole_end, is_write, pc, addr, size, traced, each);
+      a = whole_end;
+      continue;
+    }
     uintptr_t granule_end = (a | (kGranule - 1)) + 1;
     uintptr_t stop = end < granule_end ? end : granule_end;
-    granule_access(g, a, stop - a, is_write, is_atomic, pc, addr, size, is_free, traced);
+    granule_access(g, a, stop - a, is_write, is_atomic, pc, addr, size, is_free, traced, each);
     a = stop;
   }
 }
@@ -244,6 +364,16 @@ void __chansan_read_range(void* a, unsigned long size) {
 }
 void __chansan_write_range(void* a, unsigned long size) {
   if (GState* g = ready_state()) access_range(g, reinterpret_cast<uintptr_t>(a), size, true, false, CS_PC);
+}
+
+// A loop's accesses, checked once before the loop (the pass's loop ranges):
+// [a, a + size) is every byte its iterations touch, each iteration `each`
+// bytes of it.
+void __chansan_loop_read(void* a, unsigned long size, unsigned long each) {
+  if (GState* g = ready_state()) access_range(g, reinterpret_cast<uintptr_t>(a), size, false, false, CS_PC, false, each);
+}
+void __chansan_loop_write(void* a, unsigned long size, unsigned long each) {
+  if (GState* g = ready_state()) access_range(g, reinterpret_cast<uintptr_t>(a), size, true, false, CS_PC, false, each);
 }
 
 // Handle bytes: csp's inline code runs them on behalf of the user, except

@@ -84,6 +84,10 @@ RestoredAccess restore_access(const Trace& t, Epoch epoch, uintptr_t granule, ui
     r.create_stack = create;
     r.addr = addr;
     r.size = size;
+    if (const std::size_t each = e.each()) {  // a loop's range: the iteration at the first byte
+      r.addr = addr + ((lo > addr ? lo : addr) - addr) / each * each;
+      r.size = each;
+    }
     r.is_free = e.is_free();
     r.pcs.clear();
     r.pcs.push_back(e.pc());

@@ -23,8 +23,10 @@
 namespace chansan {
 
 // One 16-byte event of a slot's history, bit-packed:
-//   a: bits 62-63 the type; for an access, bits 0-47 the PC and flags at
-//      48 (write), 49 (atomic), 50 (free); for an entry, the return
+//   a: bits 62-63 the type; for an access, bits 0-47 the PC, flags at
+//      48 (write), 49 (atomic), 50 (free), and in bits 51-55, for a loop's
+//      range, log2 of the bytes each iteration accessed, plus one (0: a
+//      single access, or a mem* range); for an entry, the return
 //      address; for a meta event, bit 61 set for an epoch change, else an
 //      owner header with the goroutine id in bits 0-47.
 //   b: for an access, bits 0-47 the address and 48-63 the size (sizes of
@@ -38,9 +40,15 @@ class Event {
 
   Event() = default;
   static Event access(uintptr_t pc, uintptr_t addr, std::size_t size, bool is_write, bool is_atomic,
-                      bool is_free) {
+                      bool is_free, std::size_t each = 0) {
     uint64_t sz = size < kMaxSize ? size : kMaxSize;
-    return {pc | (is_write ? kWrite : 0) | (is_atomic ? kAtomic : 0) | (is_free ? kFree : 0),
+    // Only a power of two below the whole size is kept (the report then
+    // names one iteration's access; otherwise the whole range).
+    const uint64_t each_bits =
+        each && (each & (each - 1)) == 0 && each < size && each < (std::size_t{1} << 31)
+            ? static_cast<uint64_t>(__builtin_ctzll(each) + 1) << kEachShift
+            : 0;
+    return {pc | (is_write ? kWrite : 0) | (is_atomic ? kAtomic : 0) | (is_free ? kFree : 0) | each_bits,
             (addr & kLow48) | sz << 48};
   }
   static Event enter(uintptr_t return_pc) { return {kEnter << 62 | (return_pc & kLow48), 0}; }
@@ -58,6 +66,11 @@ class Event {
   bool is_write() const { return a_ & kWrite; }
   bool is_atomic() const { return a_ & kAtomic; }
   bool is_free() const { return a_ & kFree; }
+  // A loop's range: the bytes each iteration accessed; 0 otherwise.
+  std::size_t each() const {
+    const uint64_t bits = (a_ >> kEachShift) & 31;
+    return bits ? std::size_t{1} << (bits - 1) : 0;
+  }
   uintptr_t addr() const { return b_ & kLow48; }
   uint64_t size() const { return b_ >> 48; }  // kMaxSize: that many or more
   // Meta events.
@@ -70,6 +83,7 @@ class Event {
   static constexpr uint64_t kWrite = uint64_t{1} << 48;
   static constexpr uint64_t kAtomic = uint64_t{1} << 49;
   static constexpr uint64_t kFree = uint64_t{1} << 50;
+  static constexpr unsigned kEachShift = 51;
   static constexpr uint64_t kEpochChange = uint64_t{1} << 61;
   Event(uint64_t a, uint64_t b) : a_(a), b_(b) {}
   uint64_t a_ = 0;

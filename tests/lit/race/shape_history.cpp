@@ -8,7 +8,7 @@
 // RUN: FileCheck %s --check-prefix=LOST < %t.lost
 // KEPT: WARNING: chansan: data race
 // KEPT: Previous write of size 4
-// KEPT-NEXT: #0 early_write() {{.*}}shape_history.cpp:36
+// KEPT-NEXT: #0 early_write() {{.*}}shape_history.cpp:38
 // LOST: WARNING: chansan: data race
 // LOST: Previous write of size 4 at {{.*}} by goroutine 2:
 // LOST-NEXT: [stack of this earlier access is beyond the history kept; see history_size]
@@ -19,6 +19,7 @@
 
 int x;
 int scratch[1024];
+int order[1024];  // a permutation: an index the pass cannot check as one range
 std::atomic<int> finished;
 
 csp::mutex private_mu;  // only the goroutine takes it: no edge to main
@@ -26,9 +27,10 @@ csp::mutex private_mu;  // only the goroutine takes it: no edge to main
 __attribute__((noinline)) void busy(int rounds) {
   for (int r = 0; r < rounds; r++) {
     // Each round in a new epoch (an unlock ends one), so its accesses are
-    // new to the history: two events per element.
+    // new to the history: an event per element (the reads of order[] are
+    // one range check per round).
     std::lock_guard<csp::mutex> l(private_mu);
-    for (int i = 0; i < 1024; i++) scratch[i] += i;
+    for (int i = 0; i < 1024; i++) scratch[order[i]] += i;
   }
 }
 
@@ -37,7 +39,8 @@ __attribute__((noinline)) void early_write() {
 }
 
 int main(int argc, char**) {
-  int rounds = argc > 1 ? 40 : 2;  // 80k events after the write, or 4k
+  int rounds = argc > 1 ? 80 : 2;  // 80k events after the write, or 2k
+  for (int i = 0; i < 1024; i++) order[i] = i * 769 % 1024;
   csp::go([rounds] {
     early_write();
     busy(rounds);

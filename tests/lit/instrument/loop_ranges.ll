@@ -1,0 +1,241 @@
+; An access every iteration of an innermost loop makes, at an address that
+; moves by a constant stride no wider than the access, is checked once
+; before the loop as the range the iterations touch (__chansan_loop_read/
+; write, with the bytes each iteration accessed) when nothing in the loop
+; synchronizes and the trip count is known on entry. A call, an atomic, a
+; second exit, a conditional access, a gap between iterations' bytes or a
+; trap keep the per-iteration check.
+; RUN: %opt_chansan %s | FileCheck %s
+; RUN: env CHANSAN_PASS_STATS=1 %opt_chansan %s -o /dev/null 2>&1 | FileCheck --check-prefix=STATS %s
+; STATS: checked 7 loop accesses before their loop, as 5 range checks
+
+declare void @unknown()
+declare void @llvm.trap()
+
+; A preheader is made for the guarded loop; the range is [a, a + 4n).
+; CHECK-LABEL: define void @fill(
+; CHECK: call void @__chansan_loop_write(ptr %a, i64 %{{.*}}, i64 4)
+; CHECK-NEXT: br label %loop
+; CHECK-NOT: call void @__chansan_write4
+; CHECK: ret void
+define void @fill(ptr %a, i64 %n) {
+entry:
+  %g = icmp sgt i64 %n, 0
+  br i1 %g, label %loop, label %exit
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i.next, %loop ]
+  %p = getelementptr inbounds i32, ptr %a, i64 %i
+  store i32 7, ptr %p, align 4
+  %i.next = add nuw nsw i64 %i, 1
+  %c = icmp slt i64 %i.next, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+; Read in one block, written in the next: the write's range alone.
+; CHECK-LABEL: define void @increment_all(
+; CHECK-NOT: __chansan_loop_read
+; CHECK: call void @__chansan_loop_write(ptr %a, i64 %{{.*}}, i64 8)
+; CHECK-NOT: call void @__chansan_read8
+; CHECK-NOT: call void @__chansan_write8
+; CHECK: ret void
+define void @increment_all(ptr %a, i64 %n) {
+entry:
+  %g = icmp sgt i64 %n, 0
+  br i1 %g, label %ph, label %exit
+ph:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %ph ], [ %i.next, %latch ]
+  %p = getelementptr inbounds i64, ptr %a, i64 %i
+  %v = load i64, ptr %p, align 8
+  br label %latch
+latch:
+  %v1 = add i64 %v, 1
+  store i64 %v1, ptr %p, align 8
+  %i.next = add nuw nsw i64 %i, 1
+  %c = icmp slt i64 %i.next, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+; Two stores per iteration, a[2i] and a[2i+1] (an unrolled body): together
+; they leave no gap, one range; each iteration's access is 4 bytes.
+; CHECK-LABEL: define void @pairs(
+; CHECK: call void @__chansan_loop_write(ptr %a, i64 %{{.*}}, i64 4)
+; CHECK-NOT: call void @__chansan_write4
+; CHECK: ret void
+define void @pairs(ptr %a, i64 %n) {
+entry:
+  %g = icmp sgt i64 %n, 0
+  br i1 %g, label %ph, label %exit
+ph:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %ph ], [ %i.next, %loop ]
+  %j = shl nuw nsw i64 %i, 1
+  %p = getelementptr inbounds i32, ptr %a, i64 %j
+  store i32 1, ptr %p, align 4
+  %q = getelementptr inbounds i32, ptr %p, i64 1
+  store i32 2, ptr %q, align 4
+  %i.next = add nuw nsw i64 %i, 1
+  %c = icmp slt i64 %i.next, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+; Descending: the range starts at the last iteration's address. The
+; loop-invariant read of *%x is a range of its 4 bytes.
+; CHECK-LABEL: define void @down(
+; CHECK-DAG: call void @__chansan_loop_read(ptr %x, i64 4, i64 4)
+; CHECK-DAG: call void @__chansan_loop_write(ptr %a, i64 %{{.*}}, i64 4)
+; CHECK-NOT: call void @__chansan_write4
+; CHECK-NOT: call void @__chansan_read4
+; CHECK: ret void
+define void @down(ptr %a, ptr %x, i64 %n) {
+entry:
+  %g = icmp sgt i64 %n, 0
+  br i1 %g, label %ph, label %exit
+ph:
+  br label %loop
+loop:
+  %i = phi i64 [ %n, %ph ], [ %i.next, %loop ]
+  %i.next = add nsw i64 %i, -1
+  %p = getelementptr inbounds i32, ptr %a, i64 %i.next
+  %v = load i32, ptr %x, align 4
+  store i32 %v, ptr %p, align 4
+  %c = icmp sgt i64 %i.next, 0
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+; A call in the loop may synchronize: each iteration checks.
+; CHECK-LABEL: define void @with_call(
+; CHECK-NOT: __chansan_loop_
+; CHECK: call void @__chansan_write4
+; CHECK: @unknown()
+define void @with_call(ptr %a, i64 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i.next, %loop ]
+  %p = getelementptr inbounds i32, ptr %a, i64 %i
+  store i32 7, ptr %p, align 4
+  call void @unknown()
+  %i.next = add nuw nsw i64 %i, 1
+  %c = icmp slt i64 %i.next, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+; So may an atomic.
+; CHECK-LABEL: define void @with_atomic(
+; CHECK-NOT: __chansan_loop_
+; CHECK: call void @__chansan_write4
+define void @with_atomic(ptr %a, ptr %flag, i64 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i.next, %loop ]
+  %f = load atomic i32, ptr %flag acquire, align 4
+  %p = getelementptr inbounds i32, ptr %a, i64 %i
+  store i32 %f, ptr %p, align 4
+  %i.next = add nuw nsw i64 %i, 1
+  %c = icmp slt i64 %i.next, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+; A second exit (stop at a zero): the iterations that run are known only
+; as they run.
+; CHECK-LABEL: define void @until_zero(
+; CHECK-NOT: __chansan_loop_
+; CHECK: call void @__chansan_read4
+; CHECK: call void @__chansan_write4
+define void @until_zero(ptr %a, i64 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i.next, %latch ]
+  %p = getelementptr inbounds i32, ptr %a, i64 %i
+  %v = load i32, ptr %p, align 4
+  %z = icmp eq i32 %v, 0
+  br i1 %z, label %exit, label %latch
+latch:
+  store i32 1, ptr %p, align 4
+  %i.next = add nuw nsw i64 %i, 1
+  %c = icmp slt i64 %i.next, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+; A store only some iterations make.
+; CHECK-LABEL: define void @conditional(
+; CHECK-NOT: __chansan_loop_
+; CHECK: call void @__chansan_write4
+define void @conditional(ptr %a, i64 %n, i1 %w) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i.next, %latch ]
+  br i1 %w, label %then, label %latch
+then:
+  %p = getelementptr inbounds i32, ptr %a, i64 %i
+  store i32 7, ptr %p, align 4
+  br label %latch
+latch:
+  %i.next = add nuw nsw i64 %i, 1
+  %c = icmp slt i64 %i.next, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+; A field of each 8-byte struct: the other field's bytes are not touched.
+; CHECK-LABEL: define void @field(
+; CHECK-NOT: __chansan_loop_
+; CHECK: call void @__chansan_write4
+define void @field(ptr %a, i64 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i.next, %loop ]
+  %p = getelementptr inbounds { i32, i32 }, ptr %a, i64 %i, i32 1
+  store i32 7, ptr %p, align 4
+  %i.next = add nuw nsw i64 %i, 1
+  %c = icmp slt i64 %i.next, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+; A trap leaves the loop early.
+; CHECK-LABEL: define void @checked_bounds(
+; CHECK-NOT: __chansan_loop_
+; CHECK: call void @__chansan_write4
+define void @checked_bounds(ptr %a, i64 %n, i64 %limit) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i.next, %latch ]
+  %ok = icmp ult i64 %i, %limit
+  br i1 %ok, label %latch, label %trap
+trap:
+  call void @llvm.trap()
+  unreachable
+latch:
+  %p = getelementptr inbounds i32, ptr %a, i64 %i
+  store i32 7, ptr %p, align 4
+  %i.next = add nuw nsw i64 %i, 1
+  %c = icmp slt i64 %i.next, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
