@@ -136,7 +136,7 @@ struct Stats {
            << tbb_tasks << " TBB task bodies, " << functions << " functions ("
            << csp_handle << " accesses to csp handles)\n"
            << "chansan: " << module << ": checked " << loop_accesses
-           << " loop accesses before their loop, as " << loop_ranges << " range checks\n"
+           << " loop accesses once per loop run, as " << loop_ranges << " range checks\n"
            << "chansan: " << module << ": left out " << local_no_escape
            << " accesses to non-escaping locals, " << constant_data
            << " reads of constant data, " << thread_local_data << " accesses to thread_locals, "
@@ -185,6 +185,16 @@ class Instrumenter {
   bool is_csp_runtime(const Function& f) const;
   bool can_race(Value* addr, bool is_write);
   SmallPtrSet<Instruction*, 16> reads_before_writes(Function& f, const SmallPtrSetImpl<Instruction*>& stores);
+  struct ExitCandidate {
+    Instruction* access;
+    Loop* loop;
+    const SCEVAddRecExpr* ar;
+    int64_t stride;
+    uint64_t bytes;
+    bool is_write;
+  };
+  void exit_ranges(LoopInfo& li, ScalarEvolution& se, DominatorTree& dt, ArrayRef<ExitCandidate> cands,
+                   SmallPtrSetImpl<Instruction*>& hoisted);
   SmallPtrSet<Instruction*, 16> loop_ranges(Function& f, FunctionAnalysisManager& fam,
                                             ArrayRef<Instruction*> checked,
                                             const SmallPtrSetImpl<Instruction*>& skip);
@@ -642,6 +652,10 @@ SmallPtrSet<Instruction*, 16> Instrumenter::loop_ranges(Function& f, FunctionAna
   };
   SmallVector<Candidate, 16> cands;
   DenseMap<Loop*, const SCEV*> trip;  // backedge-taken count (i64), null: not a candidate
+  // Sync-free innermost loops whose trip count SCEV cannot compute (more
+  // than one exit, or one that depends on the data): exit_ranges.
+  SmallPtrSet<Loop*, 4> exit_loops;
+  SmallVector<ExitCandidate, 8> exit_cands;
   for (Instruction* i : checked) {
     if (skip.count(i)) continue;
     Loop* l = li.getLoopFor(i->getParent());
@@ -649,19 +663,31 @@ SmallPtrSet<Instruction*, 16> Instrumenter::loop_ranges(Function& f, FunctionAna
     auto [it, fresh] = trip.try_emplace(l, nullptr);
     if (fresh) {
       BasicBlock* latch = l->getLoopLatch();
-      if (latch && l->getExitingBlock() == latch && l->getLoopPredecessor() && loop_is_sync_free(*l)) {
-        const SCEV* btc = se.getBackedgeTakenCount(l);
+      if (latch && l->getLoopPredecessor() && loop_is_sync_free(*l)) {
+        const SCEV* btc = l->getExitingBlock() == latch ? se.getBackedgeTakenCount(l) : se.getCouldNotCompute();
         if (!isa<SCEVCouldNotCompute>(btc) && btc->getType()->getPrimitiveSizeInBits() <= 64)
           it->second = se.getNoopOrZeroExtend(btc, i64);
+        else
+          exit_loops.insert(l);
       }
     }
-    if (!it->second || !dt.dominates(i->getParent(), l->getLoopLatch())) continue;
+    if ((!it->second && !exit_loops.count(l)) || !dt.dominates(i->getParent(), l->getLoopLatch())) continue;
     const bool is_write = isa<StoreInst>(i);
     if (is_write ? cast<StoreInst>(i)->isVolatile() : cast<LoadInst>(i)->isVolatile()) continue;
     Value* ptr = is_write ? cast<StoreInst>(i)->getPointerOperand() : cast<LoadInst>(i)->getPointerOperand();
     Type* ty = is_write ? cast<StoreInst>(i)->getValueOperand()->getType() : i->getType();
     const SCEV* addr = se.getSCEV(ptr);
     const uint64_t bytes = dl_.getTypeStoreSize(ty).getFixedValue();
+    if (!it->second) {  // a loop whose trip count is known only on its way out
+      if (const auto* ar = dyn_cast<SCEVAddRecExpr>(addr); ar && ar->getLoop() == l && ar->isAffine())
+        if (const auto* step = dyn_cast<SCEVConstant>(ar->getStepRecurrence(se)))
+          if (step->getAPInt().isSignedIntN(48)) {
+            const int64_t stride = step->getAPInt().getSExtValue();
+            const uint64_t magnitude = stride < 0 ? uint64_t(-stride) : uint64_t(stride);
+            if (stride != 0 && magnitude <= bytes) exit_cands.push_back({i, l, ar, stride, bytes, is_write});
+          }
+      continue;
+    }
     if (se.isLoopInvariant(addr, l)) {  // the same bytes every iteration
       cands.push_back({i, l, addr, 0, bytes, is_write});
       continue;
@@ -765,7 +791,89 @@ SmallPtrSet<Instruction*, 16> Instrumenter::loop_ranges(Function& f, FunctionAna
     call->setDebugLoc(r.access->getDebugLoc());
     stats_.loop_ranges++;
   }
+  exit_ranges(li, se, dt, exit_cands, hoisted);
   return hoisted;
+}
+
+// Exit ranges: the loop form of the rule for a loop that leaves when its
+// data says so (a merge's `while (i < h && j < n) out[k++] = ...`). An
+// access every iteration makes at a constant, gap-free stride is checked
+// on each way out of the loop, as the range of the iterations that ran:
+// from its first address to its address in the leaving iteration, that
+// one included when the access's block dominates the exiting block (it ran
+// before the exit), excluded when the exiting block strictly dominates the
+// access's (the exit came first); any other shape keeps the per-iteration
+// check. Nothing in the loop synchronizes, so after the loop is still the
+// same epoch. Only accesses that move: a loop that spins on one address
+// may never leave, and its race must be found while it spins.
+void Instrumenter::exit_ranges(LoopInfo& li, ScalarEvolution& se, DominatorTree& dt,
+                               ArrayRef<ExitCandidate> cands, SmallPtrSetImpl<Instruction*>& hoisted) {
+  if (cands.empty()) return;
+  Type* i64 = Type::getInt64Ty(ctx_);
+  Type* ptr_ty = byte_ptr_ty(ctx_);
+  struct Plan {
+    const ExitCandidate* c;
+    SmallVector<std::pair<BasicBlock*, bool>, 2> exits;  // exiting block, access ran in it
+  };
+  SmallVector<Plan, 8> plans;
+  for (const ExitCandidate& c : cands) {
+    Loop* l = c.loop;
+    BasicBlock* b = c.access->getParent();
+    SmallVector<BasicBlock*, 4> exiting;
+    l->getExitingBlocks(exiting);
+    Plan plan{&c, {}};
+    bool ok = true;
+    for (BasicBlock* e : exiting) {
+      if (!isa<BranchInst>(e->getTerminator())) ok = false;
+      else if (dt.dominates(b, e)) plan.exits.push_back({e, true});
+      else if (dt.properlyDominates(e, b)) plan.exits.push_back({e, false});
+      else ok = false;
+    }
+    if (ok && !plan.exits.empty()) plans.push_back(std::move(plan));
+  }
+  SCEVExpander expander(se, dl_, "chansan.exit");
+  for (const Plan& plan : plans) {
+    const ExitCandidate& c = *plan.c;
+    Loop* l = c.loop;
+    BasicBlock* ph = l->getLoopPreheader();
+    if (!ph) ph = InsertPreheaderForLoop(l, &dt, &li, nullptr, false);
+    if (!ph) continue;
+#if LLVM_VERSION_MAJOR >= 15
+    if (!expander.isSafeToExpandAt(c.ar->getStart(), ph->getTerminator())) continue;
+#else
+    if (!isSafeToExpandAt(c.ar->getStart(), ph->getTerminator(), se)) continue;
+#endif
+    Value* start = expander.expandCodeFor(c.ar->getStart(), ptr_ty, ph->getTerminator());
+    for (auto [e, ran] : plan.exits) {
+      // The address in the leaving iteration, computed where it leaves.
+      Value* here = expander.expandCodeFor(c.ar, ptr_ty, e->getTerminator());
+      auto* br = cast<BranchInst>(e->getTerminator());
+      for (unsigned k = 0; k < br->getNumSuccessors(); k++) {
+        BasicBlock* out = br->getSuccessor(k);
+        if (l->contains(out)) continue;
+        BasicBlock* edge = SplitEdge(e, out, &dt, &li);
+        IRBuilder<> b(edge->getTerminator());
+        Value* s = b.CreatePtrToInt(start, i64);
+        Value* h = b.CreatePtrToInt(here, i64);
+        const int64_t stride = c.stride;
+        const uint64_t magnitude = stride < 0 ? uint64_t(-stride) : uint64_t(stride);
+        // Iterations 0..n (ran) or 0..n-1 (not): the lowest and the highest
+        // address accessed, and none at all if n is 0 and it did not run.
+        Value* last = ran ? h : b.CreateSub(h, b.getInt64(uint64_t(stride)));
+        Value* low = stride > 0 ? s : last;
+        Value* high = stride > 0 ? last : s;
+        Value* size = b.CreateAdd(b.CreateSub(high, low), b.getInt64(c.bytes));
+        if (!ran) size = b.CreateSelect(b.CreateICmpEQ(h, s), b.getInt64(0), size);
+        (void)magnitude;
+        CallInst* call = b.CreateCall(c.is_write ? loop_write_ : loop_read_,
+                                      {b.CreateIntToPtr(low, ptr_ty), size, b.getInt64(c.bytes)});
+        call->setDebugLoc(c.access->getDebugLoc());
+        stats_.loop_ranges++;
+      }
+    }
+    hoisted.insert(c.access);
+    stats_.loop_accesses++;
+  }
 }
 
 // An override of oneTBB's task::execute(execution_data&): TBB's scheduler

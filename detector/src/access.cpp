@@ -288,31 +288,48 @@ __attribute__((noinline)) void slow_access(uintptr_t addr, unsigned size, bool i
 
 // The hot path of a plain access of N bytes: the current state, the cells,
 // and the common case that an access of this goroutine in this epoch
-// already covers it. Everything else is out of line.
+// already covers it (or that it is the goroutine's own closure). True when
+// that settled it. A leaf with no call: the entry points reach everything
+// else by a tail call (below), so this path saves no register and reads no
+// return address.
 template <unsigned N, bool kWrite>
-__attribute__((always_inline)) inline void plain_access(uintptr_t addr, uintptr_t pc) {
+__attribute__((always_inline)) inline bool plain_access_done(uintptr_t addr) {
   GState* g = tls_cur;
-  if (__builtin_expect(g != nullptr && g->slot != nullptr, 1)) {
-    // Its own closure: not recorded, and its shadow not even read (a read
-    // of untouched shadow commits a page).
-    if (__builtin_expect(addr - g->private_lo < g->stack_hi - g->private_lo, 0)) return;
-    if constexpr (N < 16) {
-      if (__builtin_expect((addr & (kGranule - 1)) + N <= kGranule, 1)) {
-        const uint64_t cur = g->stamp | (uint64_t{(1u << N) - 1} << (addr & (kGranule - 1))) |
-                             (kWrite ? 0 : Shadow::kReadBit);
-        CHANSAN_DCHECK(Shadow::from_raw(cur).raw() ==
-                       Shadow::access(g->sid, g->epoch, addr, N, !kWrite, false).raw());
-        std::atomic<uint64_t>* cells = shadow_cells(addr);
-        if (__builtin_expect(covered(cells, cur), 1)) return;
-        return slow_granule(g, cells, cur, addr, N, kWrite, pc);
-      }
-    } else {
-      if (__builtin_expect((addr & 15) == 0, 1)) {  // two granules of one region
-        const uint64_t cur = g->stamp | Shadow::kMaskBits | (kWrite ? 0 : Shadow::kReadBit);
-        std::atomic<uint64_t>* cells = shadow_cells(addr);
-        if (__builtin_expect(covered(cells, cur) && covered(cells + kShadowCells, cur), 1)) return;
-      }
-    }
+  if (__builtin_expect(g == nullptr || g->slot == nullptr, 0)) return false;
+  // Its own closure: not recorded, and its shadow not even read (a read
+  // of untouched shadow commits a page).
+  if (__builtin_expect(addr - g->private_lo < g->stack_hi - g->private_lo, 0)) return true;
+  std::atomic<uint64_t>* region =
+      g_shadow_top[addr >> ShadowMap::kRegionShift].load(std::memory_order_acquire);
+  if (__builtin_expect(region == nullptr, 0)) return false;  // mapped on the slow path
+  std::atomic<uint64_t>* cells = ShadowMap::in_region(region, addr);
+  if constexpr (N < 16) {
+    if (__builtin_expect((addr & (kGranule - 1)) + N > kGranule, 0)) return false;
+    const uint64_t cur = g->stamp | (uint64_t{(1u << N) - 1} << (addr & (kGranule - 1))) |
+                         (kWrite ? 0 : Shadow::kReadBit);
+    CHANSAN_DCHECK(Shadow::from_raw(cur).raw() == Shadow::access(g->sid, g->epoch, addr, N, !kWrite, false).raw());
+    return covered(cells, cur);
+  } else {
+    if (__builtin_expect((addr & 15) != 0, 0)) return false;  // two granules of one region
+    const uint64_t cur = g->stamp | Shadow::kMaskBits | (kWrite ? 0 : Shadow::kReadBit);
+    return covered(cells, cur) && covered(cells + kShadowCells, cur);
+  }
+}
+
+// Everything else about a plain access: the trace event and full check of
+// a granule, or the general path. Reached from an entry point by a tail
+// call, so its return address is the instrumented code's: the access's PC.
+template <unsigned N, bool kWrite>
+__attribute__((noinline)) void plain_access_slow(void* a) {
+  const uintptr_t addr = reinterpret_cast<uintptr_t>(a), pc = CS_PC;
+  GState* g = tls_cur;
+  if (N < 16 && g != nullptr && g->slot != nullptr && (addr & (kGranule - 1)) + N <= kGranule &&
+      !(addr - g->private_lo < g->stack_hi - g->private_lo)) {
+    const uint64_t cur = g->stamp | (uint64_t{(1u << N) - 1} << (addr & (kGranule - 1))) |
+                         (kWrite ? 0 : Shadow::kReadBit);
+    std::atomic<uint64_t>* cells = shadow_cells(addr);
+    if (covered(cells, cur)) return;
+    return slow_granule(g, cells, cur, addr, N, kWrite, pc);
   }
   return slow_access(addr, N, kWrite, pc);
 }
@@ -337,27 +354,32 @@ using namespace chansan;
 
 extern "C" {
 
-#define CHANSAN_ACCESS(N)                                                                        \
-  void __chansan_read##N(void* a) { plain_access<N, false>(reinterpret_cast<uintptr_t>(a), CS_PC); } \
-  void __chansan_write##N(void* a) { plain_access<N, true>(reinterpret_cast<uintptr_t>(a), CS_PC); }
-CHANSAN_ACCESS(1)
-CHANSAN_ACCESS(2)
-CHANSAN_ACCESS(4)
-CHANSAN_ACCESS(8)
-CHANSAN_ACCESS(16)
-#undef CHANSAN_ACCESS
-#define CHANSAN_UNALIGNED(N)                                                                     \
-  void __chansan_unaligned_read##N(void* a) {                                                    \
-    plain_access<N, false>(reinterpret_cast<uintptr_t>(a), CS_PC);                               \
-  }                                                                                              \
-  void __chansan_unaligned_write##N(void* a) {                                                   \
-    plain_access<N, true>(reinterpret_cast<uintptr_t>(a), CS_PC);                                \
+// Each entry point is the fast path and, when that does not settle the
+// access, a tail call (musttail: same signature) to the rest.
+#define CHANSAN_ENTRY(name, N, kWrite)                                              \
+  void name(void* a) {                                                             \
+    if (__builtin_expect(plain_access_done<N, kWrite>(reinterpret_cast<uintptr_t>(a)), 1)) return; \
+    [[clang::musttail]] return plain_access_slow<N, kWrite>(a);                    \
   }
-CHANSAN_UNALIGNED(2)
-CHANSAN_UNALIGNED(4)
-CHANSAN_UNALIGNED(8)
-CHANSAN_UNALIGNED(16)
-#undef CHANSAN_UNALIGNED
+CHANSAN_ENTRY(__chansan_read1, 1, false)
+CHANSAN_ENTRY(__chansan_write1, 1, true)
+CHANSAN_ENTRY(__chansan_read2, 2, false)
+CHANSAN_ENTRY(__chansan_write2, 2, true)
+CHANSAN_ENTRY(__chansan_read4, 4, false)
+CHANSAN_ENTRY(__chansan_write4, 4, true)
+CHANSAN_ENTRY(__chansan_read8, 8, false)
+CHANSAN_ENTRY(__chansan_write8, 8, true)
+CHANSAN_ENTRY(__chansan_read16, 16, false)
+CHANSAN_ENTRY(__chansan_write16, 16, true)
+CHANSAN_ENTRY(__chansan_unaligned_read2, 2, false)
+CHANSAN_ENTRY(__chansan_unaligned_write2, 2, true)
+CHANSAN_ENTRY(__chansan_unaligned_read4, 4, false)
+CHANSAN_ENTRY(__chansan_unaligned_write4, 4, true)
+CHANSAN_ENTRY(__chansan_unaligned_read8, 8, false)
+CHANSAN_ENTRY(__chansan_unaligned_write8, 8, true)
+CHANSAN_ENTRY(__chansan_unaligned_read16, 16, false)
+CHANSAN_ENTRY(__chansan_unaligned_write16, 16, true)
+#undef CHANSAN_ENTRY
 
 void __chansan_read_range(void* a, unsigned long size) {
   if (GState* g = ready_state()) access_range(g, reinterpret_cast<uintptr_t>(a), size, false, false, CS_PC);

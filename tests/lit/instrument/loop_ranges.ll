@@ -1,13 +1,14 @@
 ; An access every iteration of an innermost loop makes, at an address that
-; moves by a constant stride no wider than the access, is checked once
-; before the loop as the range the iterations touch (__chansan_loop_read/
-; write, with the bytes each iteration accessed) when nothing in the loop
-; synchronizes and the trip count is known on entry. A call, an atomic, a
-; second exit, a conditional access, a gap between iterations' bytes or a
-; trap keep the per-iteration check.
+; moves by a constant stride no wider than the access, is checked once as
+; the range the iterations touch (__chansan_loop_read/write, with the bytes
+; each iteration accessed) when nothing in the loop synchronizes: before
+; the loop when the trip count is known on entry, else on each way out, as
+; the iterations that ran. A call, an atomic, a conditional access, a gap
+; between iterations' bytes, or a data-dependent loop on one address keep
+; the per-iteration check.
 ; RUN: %opt_chansan %s | FileCheck %s
 ; RUN: env CHANSAN_PASS_STATS=1 %opt_chansan %s -o /dev/null 2>&1 | FileCheck --check-prefix=STATS %s
-; STATS: checked 7 loop accesses before their loop, as 5 range checks
+; STATS: checked 10 loop accesses once per loop run, as 11 range checks
 
 declare void @unknown()
 declare void @llvm.trap()
@@ -152,12 +153,25 @@ exit:
   ret void
 }
 
-; A second exit (stop at a zero): the iterations that run are known only
-; as they run.
+; A second exit (stop at a zero): the iterations that ran are known on the
+; way out. The read ran in the leaving iteration on both ways out; the
+; write, after the first exit, only when the loop leaves at the latch (on
+; the first way out, a range of none if it was the first iteration).
 ; CHECK-LABEL: define void @until_zero(
-; CHECK-NOT: __chansan_loop_
-; CHECK: call void @__chansan_read4
-; CHECK: call void @__chansan_write4
+; CHECK-NOT: call void @__chansan_read4
+; CHECK-NOT: call void @__chansan_write4
+; CHECK: [[HERE:%[a-z0-9]+]] = getelementptr i8, ptr %a, i64
+; CHECK: br i1 %z, label %[[EXIT1:.*]], label %latch
+; CHECK: [[EXIT1]]:
+; CHECK: [[ZERO:%.*]] = icmp eq i64
+; CHECK: select i1 [[ZERO]], i64 0
+; CHECK: call void @__chansan_loop_write(ptr
+; CHECK: call void @__chansan_loop_read(ptr
+; CHECK: latch:
+; CHECK-NEXT: store i32 1
+; CHECK: call void @__chansan_loop_write(ptr
+; CHECK: call void @__chansan_loop_read(ptr
+; CHECK: ret void
 define void @until_zero(ptr %a, i64 %n) {
 entry:
   br label %loop
@@ -172,6 +186,22 @@ latch:
   %i.next = add nuw nsw i64 %i, 1
   %c = icmp slt i64 %i.next, %n
   br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+; Waiting on one address: the loop may never leave, and a race with the
+; store that would end it must be found while it spins.
+; CHECK-LABEL: define void @spin(
+; CHECK-NOT: __chansan_loop_
+; CHECK: call void @__chansan_read4(ptr %flag)
+define void @spin(ptr %flag) {
+entry:
+  br label %loop
+loop:
+  %v = load i32, ptr %flag, align 4
+  %z = icmp eq i32 %v, 0
+  br i1 %z, label %loop, label %exit
 exit:
   ret void
 }
@@ -216,10 +246,14 @@ exit:
   ret void
 }
 
-; A trap leaves the loop early.
+; A bounds check's trap leaves the loop early: the iterations that ran
+; before it are checked on that way out, before the trap.
 ; CHECK-LABEL: define void @checked_bounds(
-; CHECK-NOT: __chansan_loop_
-; CHECK: call void @__chansan_write4
+; CHECK-NOT: call void @__chansan_write4
+; CHECK: br i1 %ok, label %latch, label %[[TRAP:.*]]
+; CHECK: [[TRAP]]:
+; CHECK: call void @__chansan_loop_write(ptr
+; CHECK: call void @llvm.trap()
 define void @checked_bounds(ptr %a, i64 %n, i64 %limit) {
 entry:
   br label %loop

@@ -8,9 +8,11 @@
 //    on: a race on exactly that element (4 bytes, or the 16 of a vector
 //    store), naming the loop line.
 //  - With RACY and "down", the same overlap through a descending loop.
-//  - With "early", a loop that stops at a sentinel (an exit the range cannot
-//    know) leaves the other half alone: no report, though a range of the
-//    whole array would overlap the other goroutine's writes.
+//  - With "early", a loop that stops at a sentinel (an exit whose trip
+//    count is known only on the way out: checked there, as the iterations
+//    that ran) leaves the other half alone: no report, though a range of
+//    the whole array would overlap the other goroutine's writes. With
+//    RACY the other goroutine also writes [400, 500): reported.
 // The goroutines are not ordered (a relaxed atomic orders nothing).
 // RUN: env CHANSAN_PASS_STATS=1 %chansan_cxx -O2 %s -o %t.ok 2>&1 | FileCheck %s --check-prefix=STATS
 // RUN: %t.ok 2>&1 | FileCheck %s --check-prefix=OK
@@ -21,19 +23,23 @@
 // RUN: FileCheck %s --check-prefix=RACE < %t.log
 // RUN: %t.racy down > %t.down 2>&1; test $? = 66
 // RUN: FileCheck %s --check-prefix=DOWN < %t.down
-// STATS: checked {{[1-9][0-9]*}} loop accesses before their loop
+// RUN: %t.racy early > %t.early 2>&1; test $? = 66
+// RUN: FileCheck %s --check-prefix=EARLY < %t.early
+// STATS: checked {{[1-9][0-9]*}} loop accesses once per loop run
 // OK-NOT: WARNING: chansan
 // OK: done
 // RACE: first=[[ADDR:0x[0-9a-f]+]]
 // RACE: WARNING: chansan: data race
 // RACE-NEXT: Write of size {{4|16}} at [[ADDR]] by goroutine
-// RACE-NEXT: #0 fill_up{{.*}}shape_loop_range.cpp:55
+// RACE-NEXT: #0 fill_up{{.*}}shape_loop_range.cpp:61
 // RACE: Previous write of size {{4|16}} at [[ADDR]] by goroutine
-// RACE-NEXT: #0 fill_up{{.*}}shape_loop_range.cpp:55
+// RACE-NEXT: #0 fill_up{{.*}}shape_loop_range.cpp:61
+// EARLY: WARNING: chansan: data race
+// EARLY: fill_until_zero{{.*}}shape_loop_range.cpp:72
 // DOWN: first=[[ADDR:0x[0-9a-f]+]]
 // DOWN: WARNING: chansan: data race
 // DOWN-NEXT: Write of size {{4|16}} at [[ADDR]] by goroutine
-// DOWN-NEXT: #0 fill_down{{.*}}shape_loop_range.cpp:58
+// DOWN-NEXT: #0 fill_down{{.*}}shape_loop_range.cpp:64
 #include <csp/csp.hpp>
 
 #include <atomic>
@@ -52,10 +58,10 @@ constexpr int kOverlap = 0;
 #endif
 
 __attribute__((noinline)) void fill_up(int* a, int n, int v) {
-  for (int i = 0; i < n; i++) a[i] = v;  // line 55
+  for (int i = 0; i < n; i++) a[i] = v;  // line 61
 }
 __attribute__((noinline)) void fill_down(int* a, long n, int v) {
-  for (long i = n - 1; i >= 0; i--) a[i] = v;  // line 58
+  for (long i = n - 1; i >= 0; i--) a[i] = v;  // line 64
 }
 __attribute__((noinline)) void scale(double* a, int n, double f) {
   for (int i = 0; i < n; i++) a[i] = a[i] * f + 1;
@@ -63,7 +69,7 @@ __attribute__((noinline)) void scale(double* a, int n, double f) {
 // Stops at the first zero: its trip count is known only as it runs.
 __attribute__((noinline)) int fill_until_zero(int* a, int v) {
   int i = 0;
-  for (; a[i] != 0; i++) a[i] = v;
+  for (; a[i] != 0; i++) a[i] = v;  // line 72
   return i;
 }
 
@@ -93,7 +99,8 @@ int main(int argc, char** argv) {
   });
   csp::go([&] {
     // The upper half, [500, 1000).
-    if (early) {
+    if (early) {  // all but the sentinel (RACY: from 400 on)
+      for (int i = kN / 2 - kOverlap; i < kN / 2; i++) ints[i] = 3;
       for (int i = kN / 2 + 1; i < kN; i++) ints[i] = 3;
     } else if (down) {
       fill_down(ints + kN / 2, kN / 2, 3);
