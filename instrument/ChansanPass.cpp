@@ -88,6 +88,13 @@ bool stats_requested() {
   return v && *v && *v != '0';
 }
 
+// CHANSAN_LOOP_RANGES=0 checks every iteration of every loop (to compare
+// the loop ranges' cost and findings against the per-access checks).
+bool loop_ranges_enabled() {
+  const char* v = std::getenv("CHANSAN_LOOP_RANGES");
+  return !v || *v != '0';
+}
+
 // Sizes with a dedicated entry point: 1, 2, 4, 8, 16 bytes.
 constexpr unsigned kNumSizes = 5;
 
@@ -938,7 +945,7 @@ bool Instrumenter::run_on(Function& f, FunctionAnalysisManager& fam) {
     if (is_write && !handle_accesses.count(i)) checked_stores.insert(i);
   }
   SmallPtrSet<Instruction*, 16> omitted = reads_before_writes(f, checked_stores);
-  {
+  if (loop_ranges_enabled()) {
     SmallPtrSet<Instruction*, 16> skip(omitted.begin(), omitted.end());
     skip.insert(handle_accesses.begin(), handle_accesses.end());
     SmallPtrSet<Instruction*, 16> hoisted = loop_ranges(f, fam, checked, skip);

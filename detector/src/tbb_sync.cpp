@@ -54,6 +54,7 @@ void fresh_memory(void* p, std::size_t n) {
 #define CHANSAN_TBB_WAIT "_ZN3tbb6detail2r14waitERNS0_2d112wait_contextERNS2_18task_group_contextE"
 #define CHANSAN_TBB_ALLOCATE "_ZN3tbb6detail2r18allocateERPNS0_2d117small_object_poolEm"
 #define CHANSAN_TBB_ALLOCATE_ED "_ZN3tbb6detail2r18allocateERPNS0_2d117small_object_poolEmRKNS2_14execution_dataE"
+#define CHANSAN_TBB_CACHE_ALIGNED_ALLOCATE "_ZN3tbb6detail2r122cache_aligned_allocateEm"
 
 void* real_spawn = nullptr;
 void* real_spawn_at = nullptr;
@@ -63,6 +64,7 @@ void* real_execute_and_wait = nullptr;
 void* real_wait = nullptr;
 void* real_allocate = nullptr;
 void* real_allocate_ed = nullptr;
+void* real_cache_aligned_allocate = nullptr;
 
 }  // namespace
 }  // namespace chansan
@@ -80,6 +82,7 @@ __attribute__((weak)) void tbb_execute_and_wait(void* t, void* t_ctx, void* wait
 __attribute__((weak)) void tbb_wait(void* wait_ctx, void* ctx) __asm__(CHANSAN_TBB_WAIT);
 __attribute__((weak)) void* tbb_allocate(void** pool, std::size_t n) __asm__(CHANSAN_TBB_ALLOCATE);
 __attribute__((weak)) void* tbb_allocate_ed(void** pool, std::size_t n, const void* ed) __asm__(CHANSAN_TBB_ALLOCATE_ED);
+__attribute__((weak)) void* tbb_cache_aligned_allocate(std::size_t n) __asm__(CHANSAN_TBB_CACHE_ALIGNED_ALLOCATE);
 
 void tbb_spawn(void* t, void* ctx) {
   auto fn = resolved<void (*)(void*, void*)>(real_spawn, CHANSAN_TBB_SPAWN);
@@ -130,6 +133,17 @@ void* tbb_allocate(void** pool, std::size_t n) {
 void* tbb_allocate_ed(void** pool, std::size_t n, const void* ed) {
   auto fn = resolved<void* (*)(void**, std::size_t, const void*)>(real_allocate_ed, CHANSAN_TBB_ALLOCATE_ED);
   void* p = fn(pool, n, ed);
+  fresh_memory(p, n);
+  return p;
+}
+
+// The blocks of TBB's containers (a concurrent_queue's pages, a
+// concurrent_vector's segments) come from TBB's own allocator (libtbbmalloc
+// when present), whose frees the detector does not see: a block handed out
+// again is new memory, as malloc's is.
+void* tbb_cache_aligned_allocate(std::size_t n) {
+  auto fn = resolved<void* (*)(std::size_t)>(real_cache_aligned_allocate, CHANSAN_TBB_CACHE_ALIGNED_ALLOCATE);
+  void* p = fn(n);
   fresh_memory(p, n);
   return p;
 }
