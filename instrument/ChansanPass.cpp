@@ -195,7 +195,7 @@ class Instrumenter {
   struct ExitCandidate {
     Instruction* access;
     Loop* loop;
-    const SCEVAddRecExpr* ar;
+    const SCEV* ar;  // the address: an affine recurrence of the loop, or invariant (stride 0)
     int64_t stride;
     uint64_t bytes;
     bool is_write;
@@ -693,6 +693,7 @@ SmallPtrSet<Instruction*, 16> Instrumenter::loop_ranges(Function& f, FunctionAna
             const uint64_t magnitude = stride < 0 ? uint64_t(-stride) : uint64_t(stride);
             if (stride != 0 && magnitude <= bytes) exit_cands.push_back({i, l, ar, stride, bytes, is_write});
           }
+      if (se.isLoopInvariant(addr, l)) exit_cands.push_back({i, l, addr, 0, bytes, is_write});
       continue;
     }
     if (se.isLoopInvariant(addr, l)) {  // the same bytes every iteration
@@ -811,8 +812,10 @@ SmallPtrSet<Instruction*, 16> Instrumenter::loop_ranges(Function& f, FunctionAna
 // before the exit), excluded when the exiting block strictly dominates the
 // access's (the exit came first); any other shape keeps the per-iteration
 // check. Nothing in the loop synchronizes, so after the loop is still the
-// same epoch. Only accesses that move: a loop that spins on one address
-// may never leave, and its race must be found while it spins.
+// same epoch. An access to one address waits for the way out only in a
+// loop that also moves through memory, and only if it ran before every
+// exit: a loop that spins on one address may never leave, and its race
+// must be found while it spins (a moving loop ends or faults).
 void Instrumenter::exit_ranges(LoopInfo& li, ScalarEvolution& se, DominatorTree& dt,
                                ArrayRef<ExitCandidate> cands, SmallPtrSetImpl<Instruction*>& hoisted) {
   if (cands.empty()) return;
@@ -823,7 +826,14 @@ void Instrumenter::exit_ranges(LoopInfo& li, ScalarEvolution& se, DominatorTree&
     SmallVector<std::pair<BasicBlock*, bool>, 2> exits;  // exiting block, access ran in it
   };
   SmallVector<Plan, 8> plans;
+  // Loops with a moving access: they cannot wait in place, each iteration
+  // takes them to new memory; their invariant accesses may wait for the
+  // way out too, if they ran before every exit.
+  SmallPtrSet<Loop*, 4> moving;
+  for (const ExitCandidate& c : cands)
+    if (c.stride != 0) moving.insert(c.loop);
   for (const ExitCandidate& c : cands) {
+    if (c.stride == 0 && !moving.count(c.loop)) continue;
     Loop* l = c.loop;
     BasicBlock* b = c.access->getParent();
     SmallVector<BasicBlock*, 4> exiting;
@@ -833,7 +843,7 @@ void Instrumenter::exit_ranges(LoopInfo& li, ScalarEvolution& se, DominatorTree&
     for (BasicBlock* e : exiting) {
       if (!isa<BranchInst>(e->getTerminator())) ok = false;
       else if (dt.dominates(b, e)) plan.exits.push_back({e, true});
-      else if (dt.properlyDominates(e, b)) plan.exits.push_back({e, false});
+      else if (dt.properlyDominates(e, b) && c.stride != 0) plan.exits.push_back({e, false});
       else ok = false;
     }
     if (ok && !plan.exits.empty()) plans.push_back(std::move(plan));
@@ -845,21 +855,29 @@ void Instrumenter::exit_ranges(LoopInfo& li, ScalarEvolution& se, DominatorTree&
     BasicBlock* ph = l->getLoopPreheader();
     if (!ph) ph = InsertPreheaderForLoop(l, &dt, &li, nullptr, false);
     if (!ph) continue;
+    const SCEV* first = c.stride != 0 ? cast<SCEVAddRecExpr>(c.ar)->getStart() : c.ar;
 #if LLVM_VERSION_MAJOR >= 15
-    if (!expander.isSafeToExpandAt(c.ar->getStart(), ph->getTerminator())) continue;
+    if (!expander.isSafeToExpandAt(first, ph->getTerminator())) continue;
 #else
-    if (!isSafeToExpandAt(c.ar->getStart(), ph->getTerminator(), se)) continue;
+    if (!isSafeToExpandAt(first, ph->getTerminator(), se)) continue;
 #endif
-    Value* start = expander.expandCodeFor(c.ar->getStart(), ptr_ty, ph->getTerminator());
+    Value* start = expander.expandCodeFor(first, ptr_ty, ph->getTerminator());
     for (auto [e, ran] : plan.exits) {
       // The address in the leaving iteration, computed where it leaves.
-      Value* here = expander.expandCodeFor(c.ar, ptr_ty, e->getTerminator());
+      Value* here = c.stride != 0 ? expander.expandCodeFor(c.ar, ptr_ty, e->getTerminator()) : start;
       auto* br = cast<BranchInst>(e->getTerminator());
       for (unsigned k = 0; k < br->getNumSuccessors(); k++) {
         BasicBlock* out = br->getSuccessor(k);
         if (l->contains(out)) continue;
         BasicBlock* edge = SplitEdge(e, out, &dt, &li);
         IRBuilder<> b(edge->getTerminator());
+        if (c.stride == 0) {  // one address, run at least once
+          CallInst* call = b.CreateCall(c.is_write ? loop_write_ : loop_read_,
+                                        {start, b.getInt64(c.bytes), b.getInt64(c.bytes)});
+          call->setDebugLoc(c.access->getDebugLoc());
+          stats_.loop_ranges++;
+          continue;
+        }
         Value* s = b.CreatePtrToInt(start, i64);
         Value* h = b.CreatePtrToInt(here, i64);
         const int64_t stride = c.stride;

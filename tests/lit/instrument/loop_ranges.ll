@@ -8,7 +8,7 @@
 ; the per-iteration check.
 ; RUN: %opt_chansan %s | FileCheck %s
 ; RUN: env CHANSAN_PASS_STATS=1 %opt_chansan %s -o /dev/null 2>&1 | FileCheck --check-prefix=STATS %s
-; STATS: checked 10 loop accesses once per loop run, as 11 range checks
+; STATS: checked 12 loop accesses once per loop run, as 13 range checks
 
 declare void @unknown()
 declare void @llvm.trap()
@@ -185,6 +185,33 @@ latch:
   store i32 1, ptr %p, align 4
   %i.next = add nuw nsw i64 %i, 1
   %c = icmp slt i64 %i.next, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+; A merge's shape: the output moves every iteration, the bound is read
+; from memory every iteration (a local a lambda captured) before the test
+; that leaves: both wait for the way out.
+; CHECK-LABEL: define void @merge_like(
+; CHECK-NOT: call void @__chansan_read4
+; CHECK-NOT: call void @__chansan_write4
+; CHECK: br i1 %c, label %loop, label %[[OUT:.*]]
+; CHECK: [[OUT]]:
+; CHECK-DAG: call void @__chansan_loop_read(ptr %bound, i64 4, i64 4)
+; CHECK-DAG: call void @__chansan_loop_write(ptr %{{.*}}, i64 %{{.*}}, i64 4)
+define void @merge_like(ptr %out, ptr %bound, ptr %src) {
+entry:
+  br label %loop
+loop:
+  %k = phi i64 [ 0, %entry ], [ %k.next, %loop ]
+  %x = phi i32 [ 0, %entry ], [ %x.next, %loop ]
+  %p = getelementptr inbounds i32, ptr %out, i64 %k
+  store i32 %x, ptr %p, align 4
+  %k.next = add nuw nsw i64 %k, 1
+  %x.next = add i32 %x, 3
+  %h = load i32, ptr %bound, align 4
+  %c = icmp slt i32 %x.next, %h
   br i1 %c, label %loop, label %exit
 exit:
   ret void
