@@ -624,6 +624,19 @@ SmallPtrSet<Instruction*, 16> Instrumenter::reads_before_writes(Function& f,
 // of the same loop also checks needs no check of its own (the loop form of
 // the read-before-write rule).
 namespace {
+// SCEVExpander's question, asked the way each LLVM version spells it.
+bool safe_to_expand_at(const SCEVExpander& expander, ScalarEvolution& se, const SCEV* s, Instruction* at) {
+#if LLVM_VERSION_MAJOR >= 15
+  (void)se;
+  return expander.isSafeToExpandAt(s, at);
+#else
+  (void)expander;
+  return isSafeToExpandAt(s, at, se);
+#endif
+}
+
+uint64_t magnitude_of(int64_t stride) { return stride < 0 ? uint64_t(0) - uint64_t(stride) : uint64_t(stride); }
+
 bool loop_is_sync_free(const Loop& l) {
   for (const BasicBlock* bb : l.blocks()) {
     if (isa<UnreachableInst>(bb->getTerminator())) return false;
@@ -690,8 +703,7 @@ SmallPtrSet<Instruction*, 16> Instrumenter::loop_ranges(Function& f, FunctionAna
         if (const auto* step = dyn_cast<SCEVConstant>(ar->getStepRecurrence(se)))
           if (step->getAPInt().isSignedIntN(48)) {
             const int64_t stride = step->getAPInt().getSExtValue();
-            const uint64_t magnitude = stride < 0 ? uint64_t(-stride) : uint64_t(stride);
-            if (stride != 0 && magnitude <= bytes) exit_cands.push_back({i, l, ar, stride, bytes, is_write});
+            if (stride != 0 && magnitude_of(stride) <= bytes) exit_cands.push_back({i, l, ar, stride, bytes, is_write});
           }
       if (se.isLoopInvariant(addr, l)) exit_cands.push_back({i, l, addr, 0, bytes, is_write});
       continue;
@@ -750,7 +762,7 @@ SmallPtrSet<Instruction*, 16> Instrumenter::loop_ranges(Function& f, FunctionAna
         last++;
       }
       const Candidate& head = *members[first];
-      const uint64_t magnitude = head.stride < 0 ? uint64_t(-head.stride) : uint64_t(head.stride);
+      const uint64_t magnitude = magnitude_of(head.stride);
       if (uint64_t(hi - lo) >= magnitude) {
         Loop* l = head.loop;
         const SCEV* btc = trip[l];
@@ -765,11 +777,7 @@ SmallPtrSet<Instruction*, 16> Instrumenter::loop_ranges(Function& f, FunctionAna
         if (!ph) ph = l->getLoopPreheader();
         if (!ph) ph = InsertPreheaderForLoop(l, &dt, &li, nullptr, false);
         Instruction* at = ph ? ph->getTerminator() : nullptr;
-#if LLVM_VERSION_MAJOR >= 15
-        const bool safe = at && expander.isSafeToExpandAt(low, at) && expander.isSafeToExpandAt(size, at);
-#else
-        const bool safe = at && isSafeToExpandAt(low, at, se) && isSafeToExpandAt(size, at, se);
-#endif
+        const bool safe = at && safe_to_expand_at(expander, se, low, at) && safe_to_expand_at(expander, se, size, at);
         if (safe) {
           uint64_t each = 0;
           for (size_t k = first; k < last; k++) {
@@ -856,11 +864,7 @@ void Instrumenter::exit_ranges(LoopInfo& li, ScalarEvolution& se, DominatorTree&
     if (!ph) ph = InsertPreheaderForLoop(l, &dt, &li, nullptr, false);
     if (!ph) continue;
     const SCEV* first = c.stride != 0 ? cast<SCEVAddRecExpr>(c.ar)->getStart() : c.ar;
-#if LLVM_VERSION_MAJOR >= 15
-    if (!expander.isSafeToExpandAt(first, ph->getTerminator())) continue;
-#else
-    if (!isSafeToExpandAt(first, ph->getTerminator(), se)) continue;
-#endif
+    if (!safe_to_expand_at(expander, se, first, ph->getTerminator())) continue;
     Value* start = expander.expandCodeFor(first, ptr_ty, ph->getTerminator());
     for (auto [e, ran] : plan.exits) {
       // The address in the leaving iteration, computed where it leaves.
@@ -881,7 +885,6 @@ void Instrumenter::exit_ranges(LoopInfo& li, ScalarEvolution& se, DominatorTree&
         Value* s = b.CreatePtrToInt(start, i64);
         Value* h = b.CreatePtrToInt(here, i64);
         const int64_t stride = c.stride;
-        const uint64_t magnitude = stride < 0 ? uint64_t(-stride) : uint64_t(stride);
         // Iterations 0..n (ran) or 0..n-1 (not): the lowest and the highest
         // address accessed, and none at all if n is 0 and it did not run.
         Value* last = ran ? h : b.CreateSub(h, b.getInt64(uint64_t(stride)));
@@ -889,7 +892,6 @@ void Instrumenter::exit_ranges(LoopInfo& li, ScalarEvolution& se, DominatorTree&
         Value* high = stride > 0 ? last : s;
         Value* size = b.CreateAdd(b.CreateSub(high, low), b.getInt64(c.bytes));
         if (!ran) size = b.CreateSelect(b.CreateICmpEQ(h, s), b.getInt64(0), size);
-        (void)magnitude;
         CallInst* call = b.CreateCall(c.is_write ? loop_write_ : loop_read_,
                                       {b.CreateIntToPtr(low, ptr_ty), size, b.getInt64(c.bytes)});
         call->setDebugLoc(c.access->getDebugLoc());

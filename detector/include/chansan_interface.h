@@ -39,10 +39,10 @@ void __chansan_unaligned_write8(void* addr);
 void __chansan_unaligned_write16(void* addr);
 void __chansan_read_range(void* addr, unsigned long size);
 void __chansan_write_range(void* addr, unsigned long size);
-/* The bytes every iteration of a loop reads or writes, checked once before
- * the loop: [addr, addr + size), each iteration `each` of them (reports
- * name one iteration's access). The pass emits it for innermost loops in
- * which nothing synchronizes. */
+/* The bytes the iterations of a loop read or write, checked once per run of
+ * the loop (before it, or on its way out): [addr, addr + size), each
+ * iteration `each` of them (reports name one iteration's access). The pass
+ * emits it for innermost loops in which nothing synchronizes. */
 void __chansan_loop_read(void* addr, unsigned long size, unsigned long each);
 void __chansan_loop_write(void* addr, unsigned long size, unsigned long each);
 /* A csp handle's own bytes (a chan, context, cancel_func, timer or ticker

@@ -48,8 +48,6 @@ inline bool covered(const std::atomic<uint64_t>* cells, uint64_t cur) {
   return (have & bytes) == bytes;
 }
 
-// The full check of one granule against `craw` (which no cell covers), and
-// the store of it.
 // The access a report names: the whole access, or, for a loop's range
 // (`each` > 0: every iteration accessed `each` bytes), the iteration's
 // access that touched the first byte in conflict with `old`.
@@ -63,12 +61,21 @@ inline void reported_access(uintptr_t granule, Shadow old, uint64_t craw, uintpt
   full_size = each;
 }
 
+// The full check of one granule against `craw` (which no cell covers), and
+// the store of it.
 __attribute__((noinline)) void check_and_store(GState* g, std::atomic<uint64_t>* cells, uint64_t craw,
                                                uintptr_t addr, bool is_write, bool is_atomic,
                                                uintptr_t pc, uintptr_t full_addr,
                                                std::size_t full_size, bool is_free,
                                                std::size_t each = 0) {
   const Shadow cur = Shadow::from_raw(craw);
+  const uintptr_t granule = addr & ~(kGranule - 1);
+  auto report = [&](Shadow old, bool free_side, bool use_after_free) {
+    uintptr_t ra = full_addr;
+    std::size_t rs = full_size;
+    reported_access(granule, old, craw, ra, rs, each);
+    report_race(g, old, granule, ra, rs, is_write, is_atomic, pc, free_side, use_after_free);
+  };
   int own = -1, empty = -1, dominated = -1, merge = -1, ordered_before = -1;
   for (int i = 0; i < kShadowCells; i++) {
     const uint64_t raw = cells[i].load(std::memory_order_relaxed);
@@ -84,10 +91,7 @@ __attribute__((noinline)) void check_and_store(GState* g, std::atomic<uint64_t>*
       // ThreadSanitizer reports it). The mark stays for later accesses.
       if (!is_free) {
         const bool ordered = old.sid() == g->sid || old.epoch() <= g->clock.get(old.sid());
-        uintptr_t ra = full_addr;
-        std::size_t rs = full_size;
-        reported_access(addr & ~(kGranule - 1), old, craw, ra, rs, each);
-        report_race(g, old, addr & ~(kGranule - 1), ra, rs, is_write, is_atomic, pc, false, ordered);
+        report(old, false, ordered);
       }
       continue;
     }
@@ -105,10 +109,7 @@ __attribute__((noinline)) void check_and_store(GState* g, std::atomic<uint64_t>*
       continue;
     }
     if (!conflicts(old, cur)) continue;
-    uintptr_t ra = full_addr;
-    std::size_t rs = full_size;
-    reported_access(addr & ~(kGranule - 1), old, craw, ra, rs, each);
-    report_race(g, old, addr & ~(kGranule - 1), ra, rs, is_write, is_atomic, pc, is_free, false);
+    report(old, is_free, false);
   }
   if (merge >= 0) {
     cells[merge].store(cells[merge].load(std::memory_order_relaxed) | (craw & Shadow::kMaskBits),
@@ -130,6 +131,16 @@ inline void note_stack_depth(GState* g, uintptr_t addr) {
     g->stack_low_water = addr;
 }
 
+// The access's trace event, once for all its granules, before the first
+// that needs more than the covering test.
+inline void trace_once(GState* g, bool& traced, uintptr_t pc, uintptr_t full_addr, std::size_t full_size,
+                       bool is_write, bool is_atomic, bool is_free, std::size_t each) {
+  if (traced) return;
+  note_stack_depth(g, full_addr);
+  trace_put(g, Event::access(pc, full_addr, full_size, is_write, is_atomic, is_free, each));
+  traced = true;
+}
+
 // One granule of an access ([addr, addr + size) lies within it). The trace
 // event (one per access, for all its granules) is written before the first
 // granule that needs the full check.
@@ -139,11 +150,7 @@ inline void granule_access(GState* g, uintptr_t addr, std::size_t size, bool is_
   const uint64_t cur = g->stamp | Shadow::byte_mask(addr, size) | Shadow::kind_bits(!is_write, is_atomic);
   std::atomic<uint64_t>* cells = shadow_cells(addr);
   if (!is_free && covered(cells, cur)) return;
-  if (!traced) {
-    note_stack_depth(g, full_addr);
-    trace_put(g, Event::access(pc, full_addr, full_size, is_write, is_atomic, is_free, each));
-    traced = true;
-  }
+  trace_once(g, traced, pc, full_addr, full_size, is_write, is_atomic, is_free, each);
   check_and_store(g, cells, cur, addr, is_write, is_atomic, pc, full_addr, full_size, is_free, each);
 }
 
@@ -186,8 +193,7 @@ inline bool cannot_race(const GState* g, uint64_t raw) {
   if (raw == 0) return true;
   const Shadow old = Shadow::from_raw(raw);
   if (old.is_freed()) return false;
-  if (old.sid() == g->sid) return old.epoch() >= g->own_start || old.epoch() <= g->clock.get(old.sid());
-  return old.epoch() <= g->clock.get(old.sid());
+  return (old.sid() == g->sid && old.epoch() >= g->own_start) || old.epoch() <= g->clock.get(old.sid());
 }
 
 bool have_avx2() {
@@ -223,11 +229,7 @@ inline void whole_granules(GState* g, uintptr_t a, uintptr_t end, bool is_write,
                          : replaceable(g, c1, is_write) && cannot_race(g, c0) ? 1
                                                                               : -1;
         if (slot >= 0) {
-          if (!traced) {
-            note_stack_depth(g, full_addr);
-            trace_put(g, Event::access(pc, full_addr, full_size, is_write, false, false, each));
-            traced = true;
-          }
+          trace_once(g, traced, pc, full_addr, full_size, is_write, false, false, each);
           cells[slot].store(cur, std::memory_order_relaxed);
           continue;
         }
@@ -292,6 +294,15 @@ __attribute__((noinline)) void slow_access(uintptr_t addr, unsigned size, bool i
 // that settled it. A leaf with no call: the entry points reach everything
 // else by a tail call (below), so this path saves no register and reads no
 // return address.
+// The cell of g's plain access of N bytes at addr, within one granule.
+template <unsigned N, bool kWrite>
+__attribute__((always_inline)) inline uint64_t plain_cell(const GState* g, uintptr_t addr) {
+  const uint64_t cur = g->stamp | (uint64_t{(1u << N) - 1} << (addr & (kGranule - 1))) |
+                       (kWrite ? 0 : Shadow::kReadBit);
+  CHANSAN_DCHECK(Shadow::from_raw(cur).raw() == Shadow::access(g->sid, g->epoch, addr, N, !kWrite, false).raw());
+  return cur;
+}
+
 template <unsigned N, bool kWrite>
 __attribute__((always_inline)) inline bool plain_access_done(uintptr_t addr) {
   GState* g = tls_cur;
@@ -305,10 +316,7 @@ __attribute__((always_inline)) inline bool plain_access_done(uintptr_t addr) {
   std::atomic<uint64_t>* cells = ShadowMap::in_region(region, addr);
   if constexpr (N < 16) {
     if (__builtin_expect((addr & (kGranule - 1)) + N > kGranule, 0)) return false;
-    const uint64_t cur = g->stamp | (uint64_t{(1u << N) - 1} << (addr & (kGranule - 1))) |
-                         (kWrite ? 0 : Shadow::kReadBit);
-    CHANSAN_DCHECK(Shadow::from_raw(cur).raw() == Shadow::access(g->sid, g->epoch, addr, N, !kWrite, false).raw());
-    return covered(cells, cur);
+    return covered(cells, plain_cell<N, kWrite>(g, addr));
   } else {
     if (__builtin_expect((addr & 15) != 0, 0)) return false;  // two granules of one region
     const uint64_t cur = g->stamp | Shadow::kMaskBits | (kWrite ? 0 : Shadow::kReadBit);
@@ -325,8 +333,7 @@ __attribute__((noinline)) void plain_access_slow(void* a) {
   GState* g = tls_cur;
   if (N < 16 && g != nullptr && g->slot != nullptr && (addr & (kGranule - 1)) + N <= kGranule &&
       !(addr - g->private_lo < g->stack_hi - g->private_lo)) {
-    const uint64_t cur = g->stamp | (uint64_t{(1u << N) - 1} << (addr & (kGranule - 1))) |
-                         (kWrite ? 0 : Shadow::kReadBit);
+    const uint64_t cur = plain_cell<N, kWrite>(g, addr);
     std::atomic<uint64_t>* cells = shadow_cells(addr);
     if (covered(cells, cur)) return;
     return slow_granule(g, cells, cur, addr, N, kWrite, pc);
@@ -388,9 +395,9 @@ void __chansan_write_range(void* a, unsigned long size) {
   if (GState* g = ready_state()) access_range(g, reinterpret_cast<uintptr_t>(a), size, true, false, CS_PC);
 }
 
-// A loop's accesses, checked once before the loop (the pass's loop ranges):
-// [a, a + size) is every byte its iterations touch, each iteration `each`
-// bytes of it.
+// A loop's accesses, checked once per run of the loop, before or after it
+// (the pass's loop ranges): [a, a + size) is every byte its iterations
+// touch, each iteration `each` bytes of it.
 void __chansan_loop_read(void* a, unsigned long size, unsigned long each) {
   if (GState* g = ready_state()) access_range(g, reinterpret_cast<uintptr_t>(a), size, false, false, CS_PC, false, each);
 }
