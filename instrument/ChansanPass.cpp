@@ -153,6 +153,17 @@ struct Stats {
   }
 };
 
+// An access to base[ext(p)] (base invariant in the loop, p a unit-step
+// counter, the extension one that keeps p's order): over the iterations
+// that ran it touched every element from base[ext(start)] to its element
+// in the leaving iteration (exit_ranges).
+struct UnitStepIndex {
+  GetElementPtrInst* gep = nullptr;
+  PHINode* counter = nullptr;
+  Instruction::CastOps ext = Instruction::CastOpsEnd;  // ZExt, SExt, or CastOpsEnd for none
+  int direction = 0;                                   // +1 or -1
+};
+
 class Instrumenter {
  public:
   explicit Instrumenter(Module& m) : m_(m), dl_(m.getDataLayout()), ctx_(m.getContext()) {
@@ -199,9 +210,14 @@ class Instrumenter {
     int64_t stride;
     uint64_t bytes;
     bool is_write;
+    // Or an element indexed by a unit-step counter (ar is null, counted.gep
+    // set): stride is the element's size times the counter's direction.
+    UnitStepIndex counted = {};
   };
   void exit_ranges(LoopInfo& li, ScalarEvolution& se, DominatorTree& dt, ArrayRef<ExitCandidate> cands,
                    SmallPtrSetImpl<Instruction*>& hoisted);
+  void counted_exit_ranges(LoopInfo& li, DominatorTree& dt, const ExitCandidate& c,
+                           ArrayRef<std::pair<BasicBlock*, bool>> exits);
   SmallPtrSet<Instruction*, 16> loop_ranges(Function& f, FunctionAnalysisManager& fam,
                                             ArrayRef<Instruction*> checked,
                                             const SmallPtrSetImpl<Instruction*>& skip);
@@ -648,6 +664,78 @@ bool loop_is_sync_free(const Loop& l) {
   }
   return true;
 }
+
+// A unit-step counter: a header phi whose next value is itself or one
+// step further, +1 or -1 always the same way, without wrapping (a merge's
+// `a[i++]` taken on some iterations only: `i + (a[i] <= a[j])`). SCEV has
+// no recurrence for it, but from its start to its value in any iteration
+// it took every value between.
+int unit_step_direction(PHINode* p, Loop* l, bool need_nuw) {
+  if (p->getParent() != l->getHeader() || p->getNumIncomingValues() != 2) return 0;
+  BasicBlock* latch = l->getLoopLatch();
+  if (!latch || p->getBasicBlockIndex(latch) < 0) return 0;
+  Value* next = p->getIncomingValueForBlock(latch);
+  // `p + step` with the no-wrap flag the index's extension needs.
+  auto step_of = [&](Value* v) -> std::pair<Value*, bool> {
+    auto* op = dyn_cast<BinaryOperator>(v);
+    if (!op || (need_nuw ? !op->hasNoUnsignedWrap() : !op->hasNoSignedWrap())) return {nullptr, false};
+    if (op->getOpcode() == Instruction::Add) {
+      if (op->getOperand(0) == p) return {op->getOperand(1), false};
+      if (op->getOperand(1) == p) return {op->getOperand(0), false};
+    }
+    if (op->getOpcode() == Instruction::Sub && op->getOperand(0) == p) return {op->getOperand(1), true};
+    return {nullptr, false};
+  };
+  // The sign of a step that is 0 or +-1 on every iteration, 0 if not that.
+  auto sign_of_unit = [](Value* x) -> int {
+    if (auto* c = dyn_cast<ConstantInt>(x)) return c->isOne() ? 1 : c->isMinusOne() ? -1 : 0;
+    if (isa<ZExtInst>(x) && cast<ZExtInst>(x)->getSrcTy()->isIntegerTy(1)) return 1;
+    if (isa<SExtInst>(x) && cast<SExtInst>(x)->getSrcTy()->isIntegerTy(1)) return -1;
+    if (auto* sel = dyn_cast<SelectInst>(x)) {
+      auto* t = dyn_cast<ConstantInt>(sel->getTrueValue());
+      auto* f = dyn_cast<ConstantInt>(sel->getFalseValue());
+      if (t && f && (t->isZero() || f->isZero())) {
+        ConstantInt* other = t->isZero() ? f : t;
+        return other->isOne() ? 1 : other->isMinusOne() ? -1 : 0;
+      }
+    }
+    return 0;
+  };
+  auto direction_of = [&](Value* v) -> int {
+    auto [x, negated] = step_of(v);
+    if (!x) return 0;
+    const int sign = sign_of_unit(x);
+    return negated ? -sign : sign;
+  };
+  if (auto* sel = dyn_cast<SelectInst>(next)) {  // `c ? p + 1 : p`
+    if (sel->getTrueValue() == p) return direction_of(sel->getFalseValue());
+    if (sel->getFalseValue() == p) return direction_of(sel->getTrueValue());
+    return 0;
+  }
+  return direction_of(next);
+}
+}  // namespace
+
+namespace {
+bool match_unit_step_index(Value* ptr, Loop* l, const DataLayout& dl, uint64_t bytes, UnitStepIndex& out) {
+  auto* gep = dyn_cast<GetElementPtrInst>(ptr->stripPointerCasts());
+  if (!gep || !gep->isInBounds() || gep->getNumIndices() != 1 || !l->isLoopInvariant(gep->getPointerOperand()))
+    return false;
+  Type* elem = gep->getSourceElementType();
+  if (!elem->isSized() || dl.getTypeAllocSize(elem).getFixedValue() > bytes) return false;
+  Value* idx = gep->getOperand(1);
+  Instruction::CastOps ext = Instruction::CastOpsEnd;
+  if (auto* c = dyn_cast<CastInst>(idx); c && (isa<ZExtInst>(c) || isa<SExtInst>(c))) {
+    ext = c->getOpcode();
+    idx = c->getOperand(0);
+  }
+  auto* p = dyn_cast<PHINode>(idx);
+  if (!p) return false;
+  const int dir = unit_step_direction(p, l, ext == Instruction::ZExt);
+  if (dir == 0) return false;
+  out = {gep, p, ext, dir};
+  return true;
+}
 }  // namespace
 
 SmallPtrSet<Instruction*, 16> Instrumenter::loop_ranges(Function& f, FunctionAnalysisManager& fam,
@@ -706,6 +794,10 @@ SmallPtrSet<Instruction*, 16> Instrumenter::loop_ranges(Function& f, FunctionAna
             if (stride != 0 && magnitude_of(stride) <= bytes) exit_cands.push_back({i, l, ar, stride, bytes, is_write});
           }
       if (se.isLoopInvariant(addr, l)) exit_cands.push_back({i, l, addr, 0, bytes, is_write});
+      if (UnitStepIndex u; !isa<SCEVAddRecExpr>(addr) && match_unit_step_index(ptr, l, dl_, bytes, u)) {
+        const auto size = int64_t(dl_.getTypeAllocSize(u.gep->getSourceElementType()).getFixedValue());
+        exit_cands.push_back({i, l, nullptr, size * u.direction, bytes, is_write, u});
+      }
       continue;
     }
     if (se.isLoopInvariant(addr, l)) {  // the same bytes every iteration
@@ -839,9 +931,10 @@ void Instrumenter::exit_ranges(LoopInfo& li, ScalarEvolution& se, DominatorTree&
   // way out too, if they ran before every exit.
   SmallPtrSet<Loop*, 4> moving;
   for (const ExitCandidate& c : cands)
-    if (c.stride != 0) moving.insert(c.loop);
+    if (c.stride != 0 && !c.counted.gep) moving.insert(c.loop);
   for (const ExitCandidate& c : cands) {
-    if (c.stride == 0 && !moving.count(c.loop)) continue;
+    // A unit-step counter may stand still: as a one-address access.
+    if ((c.stride == 0 || c.counted.gep) && !moving.count(c.loop)) continue;
     Loop* l = c.loop;
     BasicBlock* b = c.access->getParent();
     SmallVector<BasicBlock*, 4> exiting;
@@ -851,7 +944,8 @@ void Instrumenter::exit_ranges(LoopInfo& li, ScalarEvolution& se, DominatorTree&
     for (BasicBlock* e : exiting) {
       if (!isa<BranchInst>(e->getTerminator())) ok = false;
       else if (dt.dominates(b, e)) plan.exits.push_back({e, true});
-      else if (dt.properlyDominates(e, b) && c.stride != 0) plan.exits.push_back({e, false});
+      // (A counter's last step may have been 0 or 1: its access must have run.)
+      else if (dt.properlyDominates(e, b) && c.stride != 0 && !c.counted.gep) plan.exits.push_back({e, false});
       else ok = false;
     }
     if (ok && !plan.exits.empty()) plans.push_back(std::move(plan));
@@ -863,6 +957,12 @@ void Instrumenter::exit_ranges(LoopInfo& li, ScalarEvolution& se, DominatorTree&
     BasicBlock* ph = l->getLoopPreheader();
     if (!ph) ph = InsertPreheaderForLoop(l, &dt, &li, nullptr, false);
     if (!ph) continue;
+    if (c.counted.gep) {
+      counted_exit_ranges(li, dt, c, plan.exits);
+      hoisted.insert(c.access);
+      stats_.loop_accesses++;
+      continue;
+    }
     const SCEV* first = c.stride != 0 ? cast<SCEVAddRecExpr>(c.ar)->getStart() : c.ar;
     if (!safe_to_expand_at(expander, se, first, ph->getTerminator())) continue;
     Value* start = expander.expandCodeFor(first, ptr_ty, ph->getTerminator());
@@ -900,6 +1000,44 @@ void Instrumenter::exit_ranges(LoopInfo& li, ScalarEvolution& se, DominatorTree&
     }
     hoisted.insert(c.access);
     stats_.loop_accesses++;
+  }
+}
+
+// Exit ranges of an access base[ext(p)], p a unit-step counter: on each
+// way out, from base[ext(p's start)] to the element it accessed in the
+// leaving iteration (it ran there: exit_ranges keeps only such exits).
+// Both ends are values that dominate the exit: the start comes in from
+// outside the loop, the access's address is computed before the exit.
+void Instrumenter::counted_exit_ranges(LoopInfo& li, DominatorTree& dt, const ExitCandidate& c,
+                                       ArrayRef<std::pair<BasicBlock*, bool>> exits) {
+  Loop* l = c.loop;
+  const UnitStepIndex& u = c.counted;
+  Type* i64 = Type::getInt64Ty(ctx_);
+  Type* ptr_ty = byte_ptr_ty(ctx_);
+  Value* start_index = u.counter->getIncomingValueForBlock(l->getLoopPredecessor());
+  Value* here = c.is_write ? cast<StoreInst>(c.access)->getPointerOperand()
+                           : cast<LoadInst>(c.access)->getPointerOperand();
+  for (auto [e, ran] : exits) {
+    (void)ran;
+    auto* br = cast<BranchInst>(e->getTerminator());
+    for (unsigned k = 0; k < br->getNumSuccessors(); k++) {
+      BasicBlock* out = br->getSuccessor(k);
+      if (l->contains(out)) continue;
+      BasicBlock* edge = SplitEdge(e, out, &dt, &li);
+      IRBuilder<> b(edge->getTerminator());
+      Value* idx = start_index;
+      if (u.ext != Instruction::CastOpsEnd) idx = b.CreateCast(u.ext, idx, u.gep->getOperand(1)->getType());
+      Value* first = b.CreateInBoundsGEP(u.gep->getSourceElementType(), u.gep->getPointerOperand(), idx);
+      Value* s = b.CreatePtrToInt(first, i64);
+      Value* h = b.CreatePtrToInt(here, i64);
+      Value* low = u.direction > 0 ? s : h;
+      Value* high = u.direction > 0 ? h : s;
+      Value* size = b.CreateAdd(b.CreateSub(high, low), b.getInt64(c.bytes));
+      CallInst* call = b.CreateCall(c.is_write ? loop_write_ : loop_read_,
+                                    {b.CreateIntToPtr(low, ptr_ty), size, b.getInt64(c.bytes)});
+      call->setDebugLoc(c.access->getDebugLoc());
+      stats_.loop_ranges++;
+    }
   }
 }
 

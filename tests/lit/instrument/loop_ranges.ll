@@ -3,12 +3,13 @@
 ; the range the iterations touch (__chansan_loop_read/write, with the bytes
 ; each iteration accessed) when nothing in the loop synchronizes: before
 ; the loop when the trip count is known on entry, else on each way out, as
-; the iterations that ran. A call, an atomic, a conditional access, a gap
+; the iterations that ran (an index that moves by 0 or 1 on each iteration
+; too). A call, an atomic, a conditional access, a gap
 ; between iterations' bytes, or a data-dependent loop on one address keep
 ; the per-iteration check.
 ; RUN: %opt_chansan %s | FileCheck %s
 ; RUN: env CHANSAN_PASS_STATS=1 %opt_chansan %s -o /dev/null 2>&1 | FileCheck --check-prefix=STATS %s
-; STATS: checked 12 loop accesses once per loop run, as 13 range checks
+; STATS: checked 16 loop accesses once per loop run, as 17 range checks
 
 declare void @unknown()
 declare void @llvm.trap()
@@ -297,6 +298,109 @@ latch:
   %i.next = add nuw nsw i64 %i, 1
   %c = icmp slt i64 %i.next, %n
   br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+; A merge: i and j each move by 0 or 1 per iteration (unit-step counters,
+; no recurrence SCEV can name), k by 1. Every element from a[i's start] to
+; a[i] of the leaving iteration was read: a range on the way out, from
+; the start index (zero- or sign-extended as the index is) to the leaving
+; iteration's address.
+; CHECK-LABEL: define void @merge_counters(
+; CHECK-NOT: call void @__chansan_read4
+; CHECK-NOT: call void @__chansan_write4
+; CHECK: br i1 %go, label %loop, label %[[OUT:.*]]
+; CHECK: [[OUT]]:
+; CHECK-DAG: [[FIRSTI:%.*]] = getelementptr inbounds i32, ptr %a, i64 0
+; CHECK-DAG: [[SEXT:%.*]] = sext i32 %j0 to i64
+; CHECK-DAG: [[FIRSTJ:%.*]] = getelementptr inbounds i32, ptr %a, i64 [[SEXT]]
+; CHECK-DAG: call void @__chansan_loop_read(ptr %{{.*}}, i64 %{{.*}}, i64 4)
+; CHECK-DAG: call void @__chansan_loop_read(ptr %{{.*}}, i64 %{{.*}}, i64 4)
+; CHECK-DAG: call void @__chansan_loop_write(ptr %{{.*}}, i64 %{{.*}}, i64 4)
+; CHECK: ret void
+define void @merge_counters(ptr %a, ptr %tmp, i32 %h, i32 %n, i32 %j0) {
+entry:
+  br label %loop
+loop:
+  %k = phi i64 [ 0, %entry ], [ %k.next, %loop ]
+  %i = phi i32 [ 0, %entry ], [ %i.next, %loop ]
+  %j = phi i32 [ %j0, %entry ], [ %j.next, %loop ]
+  %iw = zext i32 %i to i64
+  %pi = getelementptr inbounds i32, ptr %a, i64 %iw
+  %ai = load i32, ptr %pi, align 4
+  %jw = sext i32 %j to i64
+  %pj = getelementptr inbounds i32, ptr %a, i64 %jw
+  %aj = load i32, ptr %pj, align 4
+  %gt = icmp sgt i32 %ai, %aj
+  %le = xor i1 %gt, true
+  %di = zext i1 %le to i32
+  %i.next = add nuw nsw i32 %i, %di
+  %dj = zext i1 %gt to i32
+  %j.next = add nsw i32 %j, %dj
+  %v = select i1 %gt, i32 %aj, i32 %ai
+  %pk = getelementptr inbounds i32, ptr %tmp, i64 %k
+  store i32 %v, ptr %pk, align 4
+  %k.next = add nuw i64 %k, 1
+  %ci = icmp slt i32 %i.next, %h
+  %cj = icmp slt i32 %j.next, %n
+  %go = select i1 %ci, i1 %cj, i1 false
+  br i1 %go, label %loop, label %exit
+exit:
+  ret void
+}
+
+; Counters that are not unit steps keep the per-iteration check: one that
+; may wrap (a zero-extended index without nuw), one that moves by 0 or 2
+; (every other element: a gap).
+; CHECK-LABEL: define void @not_unit_steps(
+; CHECK: call void @__chansan_read4(ptr %pi)
+; CHECK: call void @__chansan_read4(ptr %pj)
+; CHECK: call void @__chansan_loop_write(
+define void @not_unit_steps(ptr %a, ptr %tmp, i32 %h) {
+entry:
+  br label %loop
+loop:
+  %k = phi i64 [ 0, %entry ], [ %k.next, %loop ]
+  %i = phi i32 [ 0, %entry ], [ %i.next, %loop ]
+  %j = phi i64 [ 0, %entry ], [ %j.next, %loop ]
+  %iw = zext i32 %i to i64
+  %pi = getelementptr inbounds i32, ptr %a, i64 %iw
+  %ai = load i32, ptr %pi, align 4
+  %pj = getelementptr inbounds i32, ptr %a, i64 %j
+  %aj = load i32, ptr %pj, align 4
+  %gt = icmp sgt i32 %ai, %aj
+  %di = zext i1 %gt to i32
+  %i.next = add i32 %i, %di
+  %dj = select i1 %gt, i64 2, i64 0
+  %j.next = add nsw i64 %j, %dj
+  %pk = getelementptr inbounds i32, ptr %tmp, i64 %k
+  store i32 %ai, ptr %pk, align 4
+  %k.next = add nuw i64 %k, 1
+  %go = icmp slt i32 %i.next, %h
+  br i1 %go, label %loop, label %exit
+exit:
+  ret void
+}
+
+; A counter in a loop where nothing else moves may stand still for ever
+; (waiting for a[i] to change): its race must be found while it waits.
+; CHECK-LABEL: define void @counter_may_wait(
+; CHECK-NOT: __chansan_loop_
+; CHECK: call void @__chansan_read4(ptr %pi)
+define void @counter_may_wait(ptr %a, i32 %x, i32 %h) {
+entry:
+  br label %loop
+loop:
+  %i = phi i32 [ 0, %entry ], [ %i.next, %loop ]
+  %iw = zext i32 %i to i64
+  %pi = getelementptr inbounds i32, ptr %a, i64 %iw
+  %ai = load i32, ptr %pi, align 4
+  %lt = icmp slt i32 %ai, %x
+  %di = zext i1 %lt to i32
+  %i.next = add nuw i32 %i, %di
+  %go = icmp slt i32 %i.next, %h
+  br i1 %go, label %loop, label %exit
 exit:
   ret void
 }
