@@ -13,11 +13,13 @@
 # std::thread, std::mutex, std::condition_variable) built with clang++-19
 # -O2 -g, plain and -fsanitize=thread, and TSan 19's slowdown over its own
 # plain build beside chansan's on the csp version, with their ratio.
-# Usage: bench/detector.sh [BUILD_DIR] [ROUNDS]   (best of ROUNDS runs, default 3)
+# Each figure is the median of ROUNDS interleaved rounds (plain, chansan,
+# tsan in turn; then std, tsan19).
+# Usage: bench/detector.sh [BUILD_DIR] [ROUNDS]   (default 5 rounds)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
-rounds=${2:-3}
+rounds=${2:-5}
 cxx="$build/bin/chansan-clang++"
 out="$build/bench-detector"
 mkdir -p "$out"
@@ -57,21 +59,34 @@ done
 wait
 
 field() { sed -n "s/.*[ ^]$1=\([^ ]*\).*/\1/p" | head -1; }
-# Best of $rounds: prints "<ms> <hwm_kb>".
+# One run: prints "<ms> <hwm_kb>".
+run_once() {
+  local line ms
+  line=$("$@" 2>/dev/null | tail -1)
+  ms=$(field compute_ms <<<" $line")
+  if [ -z "$ms" ]; then  # runtime_bench: ns per op times n
+    ms=$(echo "$(field ns_per_op <<<" $line") * $(field n <<<" $line") / 1000000" | bc -l)
+  fi
+  echo "$ms $(field hwm_kb <<<" $line")"
+}
+median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+# measure ARGS -- BIN...: $rounds interleaved rounds (each round runs every
+# BIN once, in turn, so a burst of load on the shared machine falls on all
+# of them alike); sets med_ms[BIN] and med_kb[BIN] to the medians.
+declare -A med_ms med_kb
 measure() {
-  local best_ms="" best_kb=""
+  local args=() bins=() b r
+  while [ "$1" != "--" ]; do args+=("$1"); shift; done
+  shift
+  bins=("$@")
+  for b in "${bins[@]}"; do : >"$b.runs"; done
   for ((r = 0; r < rounds; r++)); do
-    local line ms kb
-    line=$("$@" 2>/dev/null | tail -1)
-    ms=$(field compute_ms <<<" $line")
-    if [ -z "$ms" ]; then  # runtime_bench: ns per op times n
-      ms=$(echo "$(field ns_per_op <<<" $line") * $(field n <<<" $line") / 1000000" | bc -l)
-    fi
-    kb=$(field hwm_kb <<<" $line")
-    if [ -z "$best_ms" ] || (( $(echo "$ms < $best_ms" | bc -l) )); then best_ms=$ms; fi
-    if [ -z "$best_kb" ] || (( kb < best_kb )); then best_kb=$kb; fi
+    for b in "${bins[@]}"; do run_once "$b" "${args[@]}" >>"$b.runs"; done
   done
-  echo "$best_ms $best_kb"
+  for b in "${bins[@]}"; do
+    med_ms[$b]=$(cut -d' ' -f1 <"$b.runs" | median)
+    med_kb[$b]=$(cut -d' ' -f2 <"$b.runs" | median)
+  done
 }
 
 printf "%-11s %9s %9s %9s | %7s %7s %7s | %8s %8s %8s | %6s %6s\n" workload plain_ms chansan_ms tsan_ms \
@@ -81,9 +96,10 @@ declare -A chansan_slowdown
 for w in "${workloads[@]}"; do
   IFS='|' read -r name src args <<<"$w"
   bin=$(basename "$src" .cpp)
-  read -r pm pk < <(measure "$out/$bin.plain" $args)
-  read -r cm ck < <(measure "$out/$bin.chansan" $args)
-  read -r tm tk < <(measure "$out/$bin.tsan" $args)
+  measure $args -- "$out/$bin.plain" "$out/$bin.chansan" "$out/$bin.tsan"
+  pm=${med_ms[$out/$bin.plain]}; pk=${med_kb[$out/$bin.plain]}
+  cm=${med_ms[$out/$bin.chansan]}; ck=${med_kb[$out/$bin.chansan]}
+  tm=${med_ms[$out/$bin.tsan]}; tk=${med_kb[$out/$bin.tsan]}
   cs=$(echo "$cm / $pm" | bc -l); ts=$(echo "$tm / $pm" | bc -l); tr=$(echo "$cs / $ts" | bc -l)
   rr=$(echo "$ck / $tk" | bc -l)
   printf "%-11s %9.1f %9.1f %9.1f | %6.2fx %6.2fx %7.2f | %8d %8d %8d | %5.2fx %6.2f\n" "$name" "$pm" "$cm" "$tm" \
@@ -105,8 +121,9 @@ for name in $std_workloads; do
     IFS='|' read -r n _ a <<<"$w"
     [ "$n" = "$name" ] && args=$a
   done
-  read -r sm sk < <(measure "$out/$name.std" $args)
-  read -r tm tk < <(measure "$out/$name.std_tsan19" $args)
+  measure $args -- "$out/$name.std" "$out/$name.std_tsan19"
+  sm=${med_ms[$out/$name.std]}; sk=${med_kb[$out/$name.std]}
+  tm=${med_ms[$out/$name.std_tsan19]}; tk=${med_kb[$out/$name.std_tsan19]}
   ts=$(echo "$tm / $sm" | bc -l); cs=${chansan_slowdown[$name]}; r=$(echo "$cs / $ts" | bc -l)
   printf "%-11s %9.1f %9.1f | %6.2fx %6.2fx %7.2f | %8d %8d\n" "$name" "$sm" "$tm" "$ts" "$cs" "$r" "$sk" "$tk"
   log19=$(echo "$log19 + l($r)" | bc -l); count19=$((count19 + 1))

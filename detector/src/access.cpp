@@ -368,8 +368,24 @@ void range_access(GState* g, uintptr_t addr, std::size_t size, bool is_write, ui
   access_range(g, addr, size, is_write, false, pc);
 }
 
+// A free is a write of the block, checked but not stored: on_free puts the
+// freed mark in each granule right after. A granule whose cells cannot race
+// with this goroutine (empty, its own, ordered before it) needs nothing
+// more than the two loads; the others take the full check, which reports.
 void free_access(GState* g, uintptr_t addr, std::size_t size, uintptr_t pc) {
-  access_range(g, addr, size, true, false, pc, true);
+  if (size == 0) return;
+  bool traced = false;
+  trace_once(g, traced, pc, addr, size, true, false, true, 0);
+  const uintptr_t end = addr + size;
+  for (uintptr_t a = addr; a < end;) {
+    const uintptr_t granule_end = (a | (kGranule - 1)) + 1;
+    const uintptr_t stop = end < granule_end ? end : granule_end;
+    const std::atomic<uint64_t>* cells = shadow_cells(a);
+    if (!cannot_race(g, cells[0].load(std::memory_order_relaxed)) ||
+        !cannot_race(g, cells[1].load(std::memory_order_relaxed)))
+      granule_access(g, a, stop - a, true, false, pc, addr, size, true, traced);
+    a = stop;
+  }
 }
 
 void atomic_access(GState* g, uintptr_t addr, std::size_t size, bool is_write, uintptr_t pc) {
