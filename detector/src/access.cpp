@@ -15,10 +15,7 @@
 // unordered with it but ordered before the new one ran, and was checked
 // against it, before the new one; any later one that races with it races
 // with the new one. Replacing it keeps the granule to one cell, which the
-// range check's fast path (whole_granules) takes. The full check's store
-// is a compare-exchange against what the check saw, so two accesses
-// checked at the same instant do not both go unseen
-// (race/shape_same_instant.cpp).
+// range check's fast path (whole_granules) takes.
 #include <immintrin.h>
 
 #include <cstring>
@@ -79,67 +76,55 @@ __attribute__((noinline)) void check_and_store(GState* g, std::atomic<uint64_t>*
     reported_access(granule, old, craw, ra, rs, each);
     report_race(g, old, granule, ra, rs, is_write, is_atomic, pc, free_side, use_after_free);
   };
-  // The store is a compare-exchange against the cell as the check saw it:
-  // another goroutine that checked the granule at the same instant and
-  // chose the same cell would otherwise overwrite this access unseen (or
-  // this one its), and the race between the two is lost -- two tasks let
-  // go by one barrier hit this (ThreadSanitizer and Go's -race accept the
-  // window). If the cell changed, the check runs again on what is there
-  // now; a cell already reported is not reported twice.
-  uint64_t seen[kShadowCells] = {};
-  for (bool again = false;; again = true) {
-    int own = -1, empty = -1, dominated = -1, merge = -1, ordered_before = -1;
-    for (int i = 0; i < kShadowCells; i++) {
-      const uint64_t raw = cells[i].load(std::memory_order_relaxed);
-      const bool reported_before = again && raw == seen[i];
-      seen[i] = raw;
-      if (raw == 0) {
-        if (empty < 0) empty = i;
-        continue;
-      }
-      const Shadow old = Shadow::from_raw(raw);
-      if (old.is_freed()) {
-        // The block was freed: an access not ordered after the free races
-        // with it (a data race, #0 free); one ordered after it, the same
-        // goroutine's included, uses freed memory (heap-use-after-free, as
-        // ThreadSanitizer reports it). The mark stays for later accesses.
-        if (!is_free && !reported_before) {
-          const bool ordered = old.sid() == g->sid || old.epoch() <= g->clock.get(old.sid());
-          report(old, false, ordered);
-        }
-        continue;
-      }
-      if (old.sid() == g->sid && old.epoch() >= g->own_start) {
-        if (own < 0 && subsumes(cur, old)) own = i;
-        // The same kind of access in this epoch: one cell can hold both (a
-        // race with either byte range is a race with the union).
-        if (merge < 0 && ((raw ^ craw) & ~Shadow::kMaskBits) == 0) merge = i;
-        continue;
-      }
-      const bool ordered = old.epoch() <= g->clock.get(old.sid());
-      if (ordered) {
-        if (dominated < 0 && subsumes(cur, old)) dominated = i;
-        if (ordered_before < 0) ordered_before = i;
-        continue;
-      }
-      if (!conflicts(old, cur) || reported_before) continue;
-      report(old, is_free, false);
+  // A plain store: two accesses checked at the same instant can each miss
+  // the other (ThreadSanitizer and Go's -race keep the same window). A
+  // compare-exchange here was measured and not kept: DESIGN.md.
+  int own = -1, empty = -1, dominated = -1, merge = -1, ordered_before = -1;
+  for (int i = 0; i < kShadowCells; i++) {
+    const uint64_t raw = cells[i].load(std::memory_order_relaxed);
+    if (raw == 0) {
+      if (empty < 0) empty = i;
+      continue;
     }
-    int idx;
-    uint64_t store = craw;
-    if (merge >= 0) {
-      idx = merge;
-      store = seen[merge] | (craw & Shadow::kMaskBits);
-    } else {
-      idx = own >= 0 ? own
+    const Shadow old = Shadow::from_raw(raw);
+    if (old.is_freed()) {
+      // The block was freed: an access not ordered after the free races
+      // with it (a data race, #0 free); one ordered after it, the same
+      // goroutine's included, uses freed memory (heap-use-after-free, as
+      // ThreadSanitizer reports it). The mark stays for later accesses.
+      if (!is_free) {
+        const bool ordered = old.sid() == g->sid || old.epoch() <= g->clock.get(old.sid());
+        report(old, false, ordered);
+      }
+      continue;
+    }
+    if (old.sid() == g->sid && old.epoch() >= g->own_start) {
+      if (own < 0 && subsumes(cur, old)) own = i;
+      // The same kind of access in this epoch: one cell can hold both (a
+      // race with either byte range is a race with the union).
+      if (merge < 0 && ((raw ^ craw) & ~Shadow::kMaskBits) == 0) merge = i;
+      continue;
+    }
+    const bool ordered = old.epoch() <= g->clock.get(old.sid());
+    if (ordered) {
+      if (dominated < 0 && subsumes(cur, old)) dominated = i;
+      if (ordered_before < 0) ordered_before = i;
+      continue;
+    }
+    if (!conflicts(old, cur)) continue;
+    report(old, is_free, false);
+  }
+  if (merge >= 0) {
+    cells[merge].store(cells[merge].load(std::memory_order_relaxed) | (craw & Shadow::kMaskBits),
+                       std::memory_order_relaxed);
+    return;
+  }
+  int idx = own >= 0 ? own
             : dominated >= 0 ? dominated
             : empty >= 0 ? empty
             : ordered_before >= 0 ? ordered_before
             : static_cast<int>((addr >> 3 ^ g->epoch) & (kShadowCells - 1));
-    }
-    uint64_t expected = seen[idx];
-    if (cells[idx].compare_exchange_strong(expected, store, std::memory_order_relaxed)) return;
-  }
+  cells[idx].store(craw, std::memory_order_relaxed);
 }
 
 // An access to the goroutine's own stack lowers the mark down to which its
@@ -243,9 +228,6 @@ inline void whole_granules(GState* g, uintptr_t a, uintptr_t end, bool is_write,
         // Nothing to check against: fresh memory, or only this goroutine's
         // own earlier access that the new one subsumes (memory it re-reads
         // or re-writes after a sync). check_and_store's choice, cheaper.
-        // A plain store, not check_and_store's compare-exchange: that cost
-        // histo 23% and msort 7% here; the window it leaves is a range
-        // and another access checking this granule at the same instant.
         const int slot = replaceable(g, c0, is_write) && cannot_race(g, c1)   ? 0
                          : replaceable(g, c1, is_write) && cannot_race(g, c0) ? 1
                                                                               : -1;
