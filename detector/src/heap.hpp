@@ -3,7 +3,10 @@
 // interceptors (interceptors.cpp).
 //
 // Invariants:
-//  - A block is in the table from its allocation until its free.
+//  - A block is in the table from its allocation until its free; then, in
+//    its shard's ring of the last 64 frees, until 64 more frees push it
+//    out (heap_find falls back to those, newest first, so a report on freed
+//    memory still names the block and its allocation).
 //  - The table is the detector's own (sharded, locked per shard); it is
 //    searched by containing address only when a report is written.
 #pragma once

@@ -1,7 +1,8 @@
 // Shape: an access to a heap block after its free is reported even when it
 // is ordered after the free -- by the goroutine that freed it, or by one
 // started after -- as a heap-use-after-free (ThreadSanitizer's name), with
-// the free as the earlier access. The correct twin frees only after the
+// the free as the earlier access, and the block named as ThreadSanitizer
+// names it (size, where allocated), though it is no longer live. The correct twin frees only after the
 // last use, then allocates again at the same addresses: no report. A large
 // block (served by mmap, unmapped by free) whose addresses come back from
 // the program's own mmap is not a use after free either.
@@ -42,7 +43,9 @@ int main() {
 // BUG: Previous write of size 32 at {{0x[0-9a-f]+}} by {{.*}}:
 // BUG-NEXT: #0 free
 // BUG-NEXT: #1 main {{.*}}shape_use_after_free.cpp:[[@LINE-7]]
-// BUG: SUMMARY: chansan: heap-use-after-free {{.*}}shape_use_after_free.cpp:[[@LINE-7]] in main
+// BUG: Location is heap block of size 32 at {{0x[0-9a-f]+}} allocated by {{.*}}:
+// BUG-NEXT: #0 main {{.*}}shape_use_after_free.cpp:[[@LINE-12]]
+// BUG: SUMMARY: chansan: heap-use-after-free {{.*}}shape_use_after_free.cpp:[[@LINE-9]] in main
 #else
   keep = a->balance;
   delete a;
@@ -56,6 +59,7 @@ int main() {
     done.send(scores[0]);  // started after the free: ordered after it, still freed
 // BUG: WARNING: chansan: heap-use-after-free
 // BUG: #0 main::$_0::operator()() const {{.*}}shape_use_after_free.cpp:[[@LINE-2]]
+// BUG: Location is heap block of size 64 at {{0x[0-9a-f]+}} allocated by
 #else
     int* fresh = static_cast<int*>(std::malloc(16 * sizeof(int)));  // may be the same block again
     fresh[0] = 8;
