@@ -903,6 +903,22 @@ SmallPtrSet<Instruction*, 16> Instrumenter::loop_ranges(Function& f, FunctionAna
   return hoisted;
 }
 
+namespace {
+// Calls fn(builder) once per edge from an exiting block `e` to a block
+// outside `l`, the builder placed in a new block on that edge.
+template <class F>
+void on_exit_edges(Loop* l, BasicBlock* e, DominatorTree& dt, LoopInfo& li, F&& fn) {
+  auto* br = cast<BranchInst>(e->getTerminator());
+  for (unsigned k = 0; k < br->getNumSuccessors(); k++) {
+    BasicBlock* out = br->getSuccessor(k);
+    if (l->contains(out)) continue;
+    BasicBlock* edge = SplitEdge(e, out, &dt, &li);
+    IRBuilder<> b(edge->getTerminator());
+    fn(b);
+  }
+}
+}  // namespace
+
 // Exit ranges: the loop form of the rule for a loop that leaves when its
 // data says so (a merge's `while (i < h && j < n) out[k++] = ...`). An
 // access every iteration makes at a constant, gap-free stride is checked
@@ -966,21 +982,18 @@ void Instrumenter::exit_ranges(LoopInfo& li, ScalarEvolution& se, DominatorTree&
     const SCEV* first = c.stride != 0 ? cast<SCEVAddRecExpr>(c.ar)->getStart() : c.ar;
     if (!safe_to_expand_at(expander, se, first, ph->getTerminator())) continue;
     Value* start = expander.expandCodeFor(first, ptr_ty, ph->getTerminator());
-    for (auto [e, ran] : plan.exits) {
+    for (const auto& exit : plan.exits) {
+      BasicBlock* e = exit.first;
+      const bool ran = exit.second;
       // The address in the leaving iteration, computed where it leaves.
       Value* here = c.stride != 0 ? expander.expandCodeFor(c.ar, ptr_ty, e->getTerminator()) : start;
-      auto* br = cast<BranchInst>(e->getTerminator());
-      for (unsigned k = 0; k < br->getNumSuccessors(); k++) {
-        BasicBlock* out = br->getSuccessor(k);
-        if (l->contains(out)) continue;
-        BasicBlock* edge = SplitEdge(e, out, &dt, &li);
-        IRBuilder<> b(edge->getTerminator());
+      on_exit_edges(l, e, dt, li, [&](IRBuilder<>& b) {
         if (c.stride == 0) {  // one address, run at least once
           CallInst* call = b.CreateCall(c.is_write ? loop_write_ : loop_read_,
                                         {start, b.getInt64(c.bytes), b.getInt64(c.bytes)});
           call->setDebugLoc(c.access->getDebugLoc());
           stats_.loop_ranges++;
-          continue;
+          return;
         }
         Value* s = b.CreatePtrToInt(start, i64);
         Value* h = b.CreatePtrToInt(here, i64);
@@ -996,7 +1009,7 @@ void Instrumenter::exit_ranges(LoopInfo& li, ScalarEvolution& se, DominatorTree&
                                       {b.CreateIntToPtr(low, ptr_ty), size, b.getInt64(c.bytes)});
         call->setDebugLoc(c.access->getDebugLoc());
         stats_.loop_ranges++;
-      }
+      });
     }
     hoisted.insert(c.access);
     stats_.loop_accesses++;
@@ -1017,14 +1030,8 @@ void Instrumenter::counted_exit_ranges(LoopInfo& li, DominatorTree& dt, const Ex
   Value* start_index = u.counter->getIncomingValueForBlock(l->getLoopPredecessor());
   Value* here = c.is_write ? cast<StoreInst>(c.access)->getPointerOperand()
                            : cast<LoadInst>(c.access)->getPointerOperand();
-  for (auto [e, ran] : exits) {
-    (void)ran;
-    auto* br = cast<BranchInst>(e->getTerminator());
-    for (unsigned k = 0; k < br->getNumSuccessors(); k++) {
-      BasicBlock* out = br->getSuccessor(k);
-      if (l->contains(out)) continue;
-      BasicBlock* edge = SplitEdge(e, out, &dt, &li);
-      IRBuilder<> b(edge->getTerminator());
+  for (const auto& exit : exits) {
+    on_exit_edges(l, exit.first, dt, li, [&](IRBuilder<>& b) {
       Value* idx = start_index;
       if (u.ext != Instruction::CastOpsEnd) idx = b.CreateCast(u.ext, idx, u.gep->getOperand(1)->getType());
       Value* first = b.CreateInBoundsGEP(u.gep->getSourceElementType(), u.gep->getPointerOperand(), idx);
@@ -1037,7 +1044,7 @@ void Instrumenter::counted_exit_ranges(LoopInfo& li, DominatorTree& dt, const Ex
                                     {b.CreateIntToPtr(low, ptr_ty), size, b.getInt64(c.bytes)});
       call->setDebugLoc(c.access->getDebugLoc());
       stats_.loop_ranges++;
-    }
+    });
   }
 }
 
