@@ -714,9 +714,7 @@ int unit_step_direction(PHINode* p, Loop* l, bool need_nuw) {
   }
   return direction_of(next);
 }
-}  // namespace
 
-namespace {
 bool match_unit_step_index(Value* ptr, Loop* l, const DataLayout& dl, uint64_t bytes, UnitStepIndex& out) {
   auto* gep = dyn_cast<GetElementPtrInst>(ptr->stripPointerCasts());
   if (!gep || !gep->isInBounds() || gep->getNumIndices() != 1 || !l->isLoopInvariant(gep->getPointerOperand()))
