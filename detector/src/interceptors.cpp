@@ -30,7 +30,6 @@
 
 #include "internal_mutex.hpp"
 #include <new>
-#include <unordered_map>
 
 #include "blocking.hpp"
 #include "heap.hpp"
@@ -52,31 +51,6 @@ namespace {
 
 constexpr std::size_t kFreeCheckBytes = 4096;  // as TSan: check and mark the first part of a block
 
-// The last blocks freed from a shard, so that a report on freed memory (a
-// use after free, a race with a free) can still say which block it was
-// and where it was allocated, as ThreadSanitizer does. Written under the
-// shard's lock, which heap_remove holds anyway; read only for reports.
-constexpr std::size_t kFreedPerShard = 64;
-struct FreedBlock {
-  uintptr_t start = 0;
-  HeapBlock block;
-  uint64_t when = 0;  // the time stamp counter at the free: which of two came last
-};
-struct HeapShard {
-  InternalMutex lock;
-  std::unordered_map<uintptr_t, HeapBlock> blocks;  // guarded by lock
-  FreedBlock freed[kFreedPerShard];                 // guarded by lock: a ring
-  std::size_t freed_next = 0;                       // guarded by lock
-};
-constexpr std::size_t kHeapShards = 64;
-HeapShard* heap_shards() {
-  static HeapShard* s = [] {
-    InternalScope in;
-    return new HeapShard[kHeapShards];
-  }();
-  return s;
-}
-HeapShard& heap_shard(uintptr_t a) { return heap_shards()[(a >> 4) % kHeapShards]; }
 
 
 void on_alloc(void* p, std::size_t n, uintptr_t pc) {
@@ -220,63 +194,6 @@ void* thread_trampoline(void* p) {
 }
 
 }  // namespace
-
-void heap_add(uintptr_t start, const HeapBlock& b) {
-  HeapShard& s = heap_shard(start);
-  InternalLock l(s.lock);
-  s.blocks[start] = b;
-}
-
-bool heap_remove(uintptr_t start, HeapBlock& b) {
-  HeapShard& s = heap_shard(start);
-  InternalLock l(s.lock);
-  auto it = s.blocks.find(start);
-  if (it == s.blocks.end()) return false;
-  b = it->second;
-  s.freed[s.freed_next++ % kFreedPerShard] = {start, b, __rdtsc()};
-  s.blocks.erase(it);
-  return true;
-}
-
-void heap_snapshot(std::vector<std::pair<uintptr_t, std::size_t>>& out) {
-  out.clear();
-  for (std::size_t i = 0; i < kHeapShards; i++) {
-    HeapShard& s = heap_shards()[i];
-    InternalLock l(s.lock);
-    for (const auto& [a, blk] : s.blocks) out.push_back({a, blk.size});
-  }
-}
-
-bool heap_find(uintptr_t addr, uintptr_t& start, HeapBlock& b) {
-  auto holds = [addr](uintptr_t a, const HeapBlock& blk) { return addr >= a && addr < a + (blk.size ? blk.size : 1); };
-  for (std::size_t i = 0; i < kHeapShards; i++) {
-    HeapShard& s = heap_shards()[i];
-    InternalLock l(s.lock);
-    for (const auto& [a, blk] : s.blocks)
-      if (holds(a, blk)) {
-        start = a;
-        b = blk;
-        return true;
-      }
-  }
-  // Not live: the most recently freed block that held it, if still kept.
-  bool found = false;
-  uint64_t newest = 0;
-  for (std::size_t i = 0; i < kHeapShards; i++) {
-    HeapShard& s = heap_shards()[i];
-    InternalLock l(s.lock);
-    const std::size_t kept = s.freed_next < kFreedPerShard ? s.freed_next : kFreedPerShard;
-    for (std::size_t k = 1; k <= kept; k++) {
-      const FreedBlock& f = s.freed[(s.freed_next - k) % kFreedPerShard];
-      if (!holds(f.start, f.block) || (found && f.when <= newest)) continue;
-      found = true;
-      newest = f.when;
-      start = f.start;
-      b = f.block;
-    }
-  }
-  return found;
-}
 
 void forget_memory(uintptr_t a, std::size_t n) {
   InternalScope in;

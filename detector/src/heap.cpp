@@ -1,0 +1,300 @@
+// The table of live heap blocks (heap.hpp): a meta map from a block's start
+// to a 16-byte record, as ThreadSanitizer's meta shadow.
+//
+// Why not a hash table: every malloc and free of the program lands here.
+// A std::unordered_map per shard cost a node (64 bytes with the internal
+// heap's header) and a bucket per live block, its rehashes left arrays of
+// every size behind, and each insert and erase chased a chain: 100k jobs
+// in flight through a queue took 57 MB of detector heap, more than the
+// program and its shadow together.
+//
+// Layout:
+//  - Meta cells: one uint32_t per 16 bytes of application memory (glibc's
+//    blocks start 16-aligned, at least 32 bytes apart), in 1 MiB blocks
+//    mapped on first use, one per 4 MiB application region, found through
+//    a reserved top array indexed by addr >> 22 (as the shadow). A cell
+//    holds the index of the record of the block that starts there, or 0.
+//  - Records: a reserved array, touched as it grows; index 0 is never used.
+//    Free records are kept on per-shard lists threaded through `size`.
+//
+// Invariants:
+//  - A cell is set by the thread that allocated the block, after malloc
+//    returned it, and cleared by exchange when the block is freed, before
+//    it goes back to malloc; malloc's own synchronization orders a reuse
+//    after the clear, and of two frees of one block (the program's double
+//    free) only one takes the record.
+//  - Blocks of kBigBlock bytes or more are also listed apart, so finding
+//    the block that holds an address scans back over at most kBigBlock
+//    bytes of cells.
+//  - A freed block's record, copied, stays in its shard's ring of the last
+//    kFreedPerShard frees (reports on freed memory).
+#include "heap.hpp"
+
+#include <sys/mman.h>
+#include <x86intrin.h>
+
+#include <atomic>
+#include <string>
+
+#include "check.hpp"
+#include "internal_mutex.hpp"
+
+namespace chansan {
+namespace {
+
+constexpr unsigned kAddressBits = 47;
+constexpr unsigned kRegionShift = 22;  // 4 MiB application regions
+constexpr unsigned kCellShift = 4;     // a cell per 16 bytes
+constexpr std::size_t kCellsPerRegion = std::size_t{1} << (kRegionShift - kCellShift);
+constexpr std::size_t kTopEntries = std::size_t{1} << (kAddressBits - kRegionShift);
+constexpr std::size_t kMaxRegions = 1 << 16;
+constexpr uint32_t kMaxRecords = uint32_t{1} << 30;
+constexpr std::size_t kBigBlock = std::size_t{1} << 16;
+constexpr std::size_t kShards = 64;
+constexpr std::size_t kFreedPerShard = 64;
+constexpr uint32_t kFreshBatch = 64;
+// A region's cells, then a bit per 4 KiB page of them that ever held one
+// (the snapshot reads only those: reading the rest would fault in zero
+// pages by the hundred).
+constexpr std::size_t kCellPages = kCellsPerRegion * sizeof(uint32_t) / 4096;
+constexpr std::size_t kRegionAlloc = kCellsPerRegion * sizeof(uint32_t) + kCellPages / 8;
+
+void* reserve(std::size_t bytes, const char* what) {
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) fatal_error(std::string("cannot reserve address space for ") + what);
+  return p;
+}
+
+// 16 bytes: the goroutine id is kept in 32 bits (goroutines below 2^31,
+// threads from kThreadBase as 2^31 + their number); one that does not fit
+// is kept as 0, unknown, which only a report's wording can show.
+struct Record {
+  uint64_t size;  // the block's size; on a free list, the next free index
+  uint32_t stack;
+  uint32_t owner;
+};
+static_assert(sizeof(Record) == 16);
+
+constexpr uint64_t kThreadBase = uint64_t{1} << 32;  // report.hpp's kFirstThreadId
+constexpr uint32_t kThreadBit = uint32_t{1} << 31;
+
+uint32_t pack_owner(uint64_t goid) {
+  if (goid < kThreadBit) return static_cast<uint32_t>(goid);
+  if (goid >= kThreadBase && goid - kThreadBase < kThreadBit) return kThreadBit | static_cast<uint32_t>(goid - kThreadBase);
+  return 0;
+}
+uint64_t unpack_owner(uint32_t o) { return o & kThreadBit ? kThreadBase + (o & ~kThreadBit) : o; }
+
+struct FreedBlock {
+  uintptr_t start = 0;
+  HeapBlock block;
+  uint64_t when = 0;  // the time stamp counter at the free: which of two came last
+};
+
+struct Shard {
+  InternalMutex lock;
+  uint32_t free_head CSP_GUARDED_BY(lock) = 0;  // a list of free records through Record::size
+  FreedBlock freed[kFreedPerShard] CSP_GUARDED_BY(lock);
+  std::size_t freed_next CSP_GUARDED_BY(lock) = 0;
+};
+
+struct BigBlock {
+  uintptr_t start;
+  std::size_t size;
+};
+
+struct Table {
+  std::atomic<std::atomic<uint32_t>*>* top =
+      static_cast<std::atomic<std::atomic<uint32_t>*>*>(reserve(kTopEntries * sizeof(void*), "the heap table"));
+  std::atomic<uint32_t>* mapped = static_cast<std::atomic<uint32_t>*>(reserve(kMaxRegions * sizeof(uint32_t), "the heap table"));
+  std::atomic<std::size_t> regions{0};
+  Record* records = static_cast<Record*>(reserve(std::size_t{kMaxRecords} * sizeof(Record), "the heap table"));
+  std::atomic<uint32_t> fresh{1};  // records below it have been handed out at least once
+  Shard shards[kShards];
+  InternalMutex big_lock;
+  // Blocks of kBigBlock bytes or more, unordered; few (glibc serves them
+  // by mmap from 128 KiB), so a report scans them all.
+  BigBlock* big CSP_GUARDED_BY(big_lock) =
+      static_cast<BigBlock*>(reserve(kMaxRegions * sizeof(BigBlock), "the heap table"));
+  std::size_t big_count CSP_GUARDED_BY(big_lock) = 0;
+};
+
+Table& table() {
+  static Table* t = new (reserve(sizeof(Table), "the heap table")) Table;  // never destroyed: reports at exit
+  return *t;
+}
+
+Shard& shard_of(uintptr_t start) { return table().shards[(start >> kCellShift) % kShards]; }
+
+std::atomic<uint32_t>* region_cells(uintptr_t index, bool create) {
+  Table& t = table();
+  if (index >= kTopEntries) return nullptr;
+  std::atomic<uint32_t>* r = t.top[index].load(std::memory_order_acquire);
+  if (r || !create) return r;
+  auto* fresh = static_cast<std::atomic<uint32_t>*>(reserve(kRegionAlloc, "the heap table"));
+  if (t.top[index].compare_exchange_strong(r, fresh, std::memory_order_acq_rel)) {
+    std::size_t n = t.regions.fetch_add(1, std::memory_order_relaxed);
+    if (n < kMaxRegions) t.mapped[n].store(static_cast<uint32_t>(index), std::memory_order_release);
+    return fresh;
+  }
+  munmap(fresh, kRegionAlloc);
+  return r;
+}
+
+std::atomic<uint64_t>* page_bits(std::atomic<uint32_t>* region) {
+  return reinterpret_cast<std::atomic<uint64_t>*>(region + kCellsPerRegion);
+}
+
+// Marks the page of cells that holds `c` as used (once per page).
+void mark_page(uintptr_t addr, std::atomic<uint32_t>* c) {
+  std::atomic<uint32_t>* region = c - ((addr & ((uintptr_t{1} << kRegionShift) - 1)) >> kCellShift);
+  const std::size_t page = static_cast<std::size_t>(c - region) * sizeof(uint32_t) / 4096;
+  std::atomic<uint64_t>& w = page_bits(region)[page / 64];
+  const uint64_t bit = uint64_t{1} << (page % 64);
+  if (!(w.load(std::memory_order_relaxed) & bit)) w.fetch_or(bit, std::memory_order_relaxed);
+}
+
+std::atomic<uint32_t>* cell(uintptr_t addr, bool create) {
+  std::atomic<uint32_t>* r = region_cells(addr >> kRegionShift, create);
+  return r ? r + ((addr & ((uintptr_t{1} << kRegionShift) - 1)) >> kCellShift) : nullptr;
+}
+
+uint32_t take_record(Shard& s) CSP_REQUIRES(s.lock) {
+  Table& t = table();
+  if (s.free_head == 0) {  // a batch of never-used records
+    uint32_t first = t.fresh.fetch_add(kFreshBatch, std::memory_order_relaxed);
+    if (first > kMaxRecords - kFreshBatch) fatal_error("more live heap blocks than the detector can track (2^30)");
+    for (uint32_t i = 0; i < kFreshBatch; i++) t.records[first + i].size = i + 1 < kFreshBatch ? first + i + 1 : 0;
+    s.free_head = first;
+  }
+  uint32_t i = s.free_head;
+  s.free_head = static_cast<uint32_t>(t.records[i].size);
+  return i;
+}
+
+HeapBlock to_block(const Record& r) { return HeapBlock{r.size, r.stack, unpack_owner(r.owner)}; }
+
+bool holds(uintptr_t start, std::size_t size, uintptr_t addr) { return addr >= start && addr < start + (size ? size : 1); }
+
+}  // namespace
+
+void heap_add(uintptr_t start, const HeapBlock& b) {
+  Table& t = table();
+  CHANSAN_CHECK((start & ((uintptr_t{1} << kCellShift) - 1)) == 0);
+  std::atomic<uint32_t>* c = cell(start, true);
+  if (!c) return;  // above user space: not a block malloc could return
+  Shard& s = shard_of(start);
+  uint32_t i;
+  {
+    InternalLock l(s.lock);
+    i = take_record(s);
+  }
+  t.records[i] = Record{b.size, b.stack, pack_owner(b.goid)};
+  if (b.size >= kBigBlock) {
+    InternalLock l(t.big_lock);
+    if (t.big_count < kMaxRegions) t.big[t.big_count++] = BigBlock{start, b.size};
+  }
+  mark_page(start, c);
+  uint32_t old = c->exchange(i, std::memory_order_release);
+  if (old != 0) {  // a block freed behind the detector's back (never through free): forget it
+    InternalLock l(s.lock);
+    t.records[old].size = s.free_head;
+    s.free_head = old;
+  }
+}
+
+bool heap_remove(uintptr_t start, HeapBlock& b) {
+  Table& t = table();
+  std::atomic<uint32_t>* c = cell(start, false);
+  if (!c || (start & ((uintptr_t{1} << kCellShift) - 1)) != 0) return false;
+  uint32_t i = c->exchange(0, std::memory_order_acquire);
+  if (i == 0) return false;
+  b = to_block(t.records[i]);
+  if (b.size >= kBigBlock) {
+    InternalLock l(t.big_lock);
+    for (std::size_t k = 0; k < t.big_count; k++)
+      if (t.big[k].start == start) {
+        t.big[k] = t.big[--t.big_count];
+        break;
+      }
+  }
+  Shard& s = shard_of(start);
+  InternalLock l(s.lock);
+  s.freed[s.freed_next++ % kFreedPerShard] = {start, b, __rdtsc()};
+  t.records[i].size = s.free_head;
+  s.free_head = i;
+  return true;
+}
+
+void heap_snapshot(std::vector<std::pair<uintptr_t, std::size_t>>& out) {
+  Table& t = table();
+  out.clear();
+  std::size_t n = t.regions.load(std::memory_order_acquire);
+  if (n > kMaxRegions) n = kMaxRegions;
+  for (std::size_t k = 0; k < n; k++) {
+    uintptr_t index = t.mapped[k].load(std::memory_order_acquire);
+    std::atomic<uint32_t>* r = t.top[index].load(std::memory_order_acquire);
+    if (!r) continue;  // counted, not yet stored
+    constexpr std::size_t kCellsPerPage = 4096 / sizeof(uint32_t);
+    for (std::size_t page = 0; page < kCellPages; page++) {
+      if (!(page_bits(r)[page / 64].load(std::memory_order_acquire) & (uint64_t{1} << (page % 64)))) continue;
+      for (std::size_t j = page * kCellsPerPage; j < (page + 1) * kCellsPerPage; j++) {
+        uint32_t i = r[j].load(std::memory_order_acquire);
+        if (i) out.push_back({(index << kRegionShift) | (j << kCellShift), t.records[i].size});
+      }
+    }
+  }
+}
+
+bool heap_find(uintptr_t addr, uintptr_t& start, HeapBlock& b) {
+  Table& t = table();
+  {
+    InternalLock l(t.big_lock);
+    for (std::size_t k = 0; k < t.big_count; k++)
+      if (holds(t.big[k].start, t.big[k].size, addr)) {
+        std::atomic<uint32_t>* c = cell(t.big[k].start, false);
+        uint32_t i = c ? c->load(std::memory_order_acquire) : 0;
+        if (!i) continue;
+        start = t.big[k].start;
+        b = to_block(t.records[i]);
+        return true;
+      }
+  }
+  // The nearest block start at or below addr, within kBigBlock: the only
+  // small block that can hold it (blocks do not overlap).
+  uintptr_t lo = addr >= kBigBlock ? addr - kBigBlock : 0;
+  for (uintptr_t a = addr & ~((uintptr_t{1} << kCellShift) - 1);; a -= uintptr_t{1} << kCellShift) {
+    std::atomic<uint32_t>* c = cell(a, false);
+    if (!c) {  // a region never used: skip to the end of the one below
+      uintptr_t below = (a >> kRegionShift) << kRegionShift;
+      if (below == 0 || below - 1 < lo) break;
+      a = below;  // the loop steps to below - 16
+      continue;
+    }
+    if (uint32_t i = c->load(std::memory_order_acquire)) {
+      if (!holds(a, t.records[i].size, addr)) break;
+      start = a;
+      b = to_block(t.records[i]);
+      return true;
+    }
+    if (a < lo + (uintptr_t{1} << kCellShift)) break;
+  }
+  // Not live: the most recently freed block that held it, if still kept.
+  bool found = false;
+  uint64_t newest = 0;
+  for (Shard& s : t.shards) {
+    InternalLock l(s.lock);
+    const std::size_t kept = s.freed_next < kFreedPerShard ? s.freed_next : kFreedPerShard;
+    for (std::size_t k = 1; k <= kept; k++) {
+      const FreedBlock& f = s.freed[(s.freed_next - k) % kFreedPerShard];
+      if (!holds(f.start, f.block.size, addr) || (found && f.when <= newest)) continue;
+      found = true;
+      newest = f.when;
+      start = f.start;
+      b = f.block;
+    }
+  }
+  return found;
+}
+
+}  // namespace chansan
