@@ -2,31 +2,36 @@
 // mutexes, wait groups, atomics' addresses), keyed by address: the sync
 // objects of detector/DESIGN.md, "Goroutines and edges".
 //
+// Layout (as ThreadSanitizer's meta shadow): a meta cell of 4 bytes per
+// 8-byte granule of memory, in 2 MiB blocks mapped on first use (one per
+// 4 MiB region, through a reserved top array indexed by addr >> 22),
+// holds the first of a chain of 32-byte records, one per key in that
+// granule (atomic<bool> flags put up to 8 there). A lookup is a cell load
+// and a short chain; no hashing, no allocation but the clock's entries.
+//
 // Invariants:
 //  - A clock's address is stable from creation until the memory that holds
 //    its key is freed (erase_range); callers hold no pointer across a free.
-//  - Clocks are sharded by address (neighbouring objects, a channel's
-//    buffer slots, do not share a lock); a second index, sharded by page,
-//    lists each 4 KiB page's keys: forgetting a freed block costs O(its
-//    pages + the keys on them), never O(all sync objects).
-//  - Lock order: a clock shard, then a page shard (insertion); erasure
-//    takes a page shard alone, then clock shards one at a time.
-//  - A page's bit is set while (and only while, up to a racing free) the
-//    page lists a key; bits and lists change under the page shard's lock.
-//  - Keys at or above kUserSpaceEnd (thread_sync_key) are not memory: no
-//    free ever erases them, and they have no page bit.
-//  - Shards are locked independently; a lookup locks one shard. These are
-//    the detector's own locks: never seen by the detector, so they create
-//    no happens-before edge in the program.
+//  - Locks are sharded by granule: a granule's chain, and the clocks on it,
+//    change only under its shard's lock, so an atomic's operation and its
+//    clock work are one step, and neighbouring objects (a channel's buffer
+//    slots) do not share a lock. Records come from, and go back to, their
+//    shard's free list.
+//  - A page's bit is set once a key on the page was made, and cleared when
+//    a free covers the whole page: nearly every free of memory that never
+//    held a sync object is a bit test per page; one that did reads its own
+//    cells. A free costs O(its block), never O(all sync objects).
+//  - Keys at or above kUserSpaceEnd (thread_sync_key) are not memory: they
+//    live in a small per-shard table, no free ever erases them, and they
+//    have no page bit.
+//  - These are the detector's own locks: never seen by the detector, so
+//    they create no happens-before edge in the program.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <mutex>
 #include <unordered_map>
-#include <vector>
 
 #include "clock.hpp"
 #include "internal_mutex.hpp"
@@ -54,32 +59,35 @@ class SyncMap {
     InternalLock l(s.lock);
     fn(get_or_make(s, addr));
   }
+
   // As with_clock, but only if `addr` has a clock (an acquire of an object
   // nobody released has nothing to learn, and must not allocate).
   template <class F>
   bool with_existing(uintptr_t addr, F&& fn) {
     Shard& s = shard(addr);
     InternalLock l(s.lock);
-    auto it = s.clocks.find(addr);
-    if (it == s.clocks.end()) return false;
-    fn(it->second);
+    SyncClock* c = find(s, addr);
+    if (!c) return false;
+    fn(*c);
     return true;
   }
+
   // Runs fn(clock or nullptr, make) with the shard locked: atomics do their
   // operation and its clock work as one step.
   template <class F>
   void with_shard(uintptr_t addr, F&& fn) {
     Shard& s = shard(addr);
     InternalLock l(s.lock);
-    auto it = s.clocks.find(addr);
-    fn(it == s.clocks.end() ? nullptr : &it->second,
-       [&]() -> SyncClock& { return get_or_make(s, addr); });
+    // The lambda runs inside fn, under the lock (the analysis cannot follow).
+    fn(find(s, addr), [&]() CSP_NO_TSA -> SyncClock& { return get_or_make(s, addr); });
   }
+
   bool contains(uintptr_t addr) {
     Shard& s = shard(addr);
     InternalLock l(s.lock);
-    return s.clocks.count(addr) != 0;
+    return find(s, addr) != nullptr;
   }
+
   // Forgets the clocks of every object in [begin, begin + size): the memory
   // was freed, and a new object there must not inherit old edges.
   void erase(uintptr_t addr);
@@ -92,30 +100,63 @@ class SyncMap {
  private:
   static constexpr std::size_t kShards = 64;
   static constexpr unsigned kPageShift = 12;
+  static constexpr unsigned kGranuleShift = 3;
+  static constexpr unsigned kRegionShift = 22;
+  static constexpr std::size_t kCellsPerRegion = std::size_t{1} << (kRegionShift - kGranuleShift);
+  static constexpr std::size_t kTopEntries = kUserSpaceEnd >> kRegionShift;
+  static constexpr uint32_t kMaxRecords = uint32_t{1} << 28;
+
+  struct Record {
+    uintptr_t key;
+    uint32_t next;  // the next record of the granule's chain, or of a free list; 0 ends
+    SyncClock clock;
+  };
   struct Shard {
     InternalMutex lock;
-    std::unordered_map<uintptr_t, SyncClock> clocks;  // guarded by lock; node-based: stable addresses
+    uint32_t free_head CSP_GUARDED_BY(lock) = 0;
+    std::size_t live CSP_GUARDED_BY(lock) = 0;  // user-space keys
+    std::unordered_map<uintptr_t, SyncClock> far CSP_GUARDED_BY(lock);  // keys above user space
   };
-  struct PageShard {
-    InternalMutex lock;
-    std::unordered_map<uintptr_t, std::vector<uintptr_t>> keys;  // guarded by lock: page -> its keys
-  };
+
   static uintptr_t page_of(uintptr_t addr) { return addr >> kPageShift; }
-  Shard& shard(uintptr_t addr) { return shards_[(addr >> 3) % kShards]; }
-  PageShard& page_shard(uintptr_t page) {
-    return page_shards_[(page * 0x9E3779B97F4A7C15ull) >> 58];  // Fibonacci hashing
-  }
-  static_assert(kShards == 64, "page_shard() takes the top 6 bits of the hash");
-  SyncClock& get_or_make(Shard& s, uintptr_t addr);
-  // Takes the keys of one page in [begin, end) out of the index.
-  void take_page_keys(uintptr_t page, uintptr_t begin, uintptr_t end, std::vector<uintptr_t>& out);
+  Shard& shard(uintptr_t addr) { return shards_[(addr >> kGranuleShift) % kShards]; }
   bool page_marked(uintptr_t page) const {
     return page_bits_[page >> 6].load(std::memory_order_relaxed) & (uint64_t{1} << (page & 63));
   }
+  // The granule's meta cell; null if its region was never mapped and
+  // `create` is false.
+  std::atomic<uint32_t>* cell(uintptr_t addr, bool create) {
+    std::atomic<uint32_t>* r = top_[addr >> kRegionShift].load(std::memory_order_acquire);
+    if (__builtin_expect(r == nullptr, 0)) {
+      if (!create) return nullptr;
+      r = map_region(addr >> kRegionShift);
+    }
+    return r + ((addr & ((uintptr_t{1} << kRegionShift) - 1)) >> kGranuleShift);
+  }
+  SyncClock* find(Shard& s, uintptr_t addr) CSP_REQUIRES(s.lock) {
+    if (__builtin_expect(addr >= kUserSpaceEnd, 0)) return find_far(s, addr);
+    std::atomic<uint32_t>* c = cell(addr, false);
+    if (!c) return nullptr;
+    for (uint32_t i = c->load(std::memory_order_relaxed); i != 0; i = records_[i].next)
+      if (records_[i].key == addr) return &records_[i].clock;
+    return nullptr;
+  }
+  SyncClock* find_far(Shard& s, uintptr_t addr) CSP_REQUIRES(s.lock);
+  SyncClock& get_or_make(Shard& s, uintptr_t addr) CSP_REQUIRES(s.lock);
+  std::atomic<uint32_t>* map_region(uintptr_t index);
+  uint32_t take_record(Shard& s) CSP_REQUIRES(s.lock);
+  // Drops the keys in [begin, end) from the chain at `c` (its shard locked).
+  void erase_in_granule(Shard& s, std::atomic<uint32_t>* c, uintptr_t begin, uintptr_t end) CSP_REQUIRES(s.lock);
+
   std::atomic<uint64_t>* page_bits_;
+  std::atomic<std::atomic<uint32_t>*>* top_;
+  Record* records_;
+  std::atomic<uint32_t> fresh_{1};  // records below it were handed out at least once
   std::atomic<std::size_t> examined_{0};
+  std::atomic<std::size_t> regions_{0};
+  static constexpr std::size_t kMaxRegions = 1 << 16;
+  std::atomic<uint32_t>* mapped_;  // indices in top_ of mapped regions, for the destructor
   Shard shards_[kShards];
-  PageShard page_shards_[kShards];
 };
 
 }  // namespace chansan
