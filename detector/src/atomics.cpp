@@ -43,6 +43,25 @@ FenceState* fence_state(GState* g) {
 // Set once at start-up under a seeded schedule (hooks::set_schedule_point).
 void (*g_schedule_point)() = nullptr;
 
+// A load done optimistically (SyncMap::load_acquire): a polled flag or
+// counter read by several threads at once would otherwise take the
+// address's lock, and move its line between cores, on every read. Twice
+// at most; then the locked way.
+// `into` is the goroutine's clock (an acquiring load) or, once the program
+// uses fences, what its next acquire fence will learn (a relaxed load).
+template <class T, class Op>
+bool try_load_acquire(uintptr_t addr, std::pair<T, bool>& r, Op& op, VectorClock& into) {
+  Epoch copy[kSlots];
+  for (int attempt = 0; attempt < 2; attempt++) {
+    int n = 0;
+    if (ctx->sync.load_acquire(addr, [&] { r = op(); }, copy, &n)) {
+      if (n > 0) into.acquire(copy, n);
+      return true;
+    }
+  }
+  return false;
+}
+
 template <class T, class Op>
 T atomic_op(volatile T* a, int mo, int failure_mo, bool reads, bool writes, uintptr_t pc, Op op) {
   // First, before any detector state is touched: the goroutine may be
@@ -57,6 +76,9 @@ T atomic_op(volatile T* a, int mo, int failure_mo, bool reads, bool writes, uint
   if (!fences && !(reads && (mo_acquires(mo) || mo_acquires(failure_mo))) &&
       !(writes && mo_releases(mo))) {
     r = op();  // relaxed: no edge
+  } else if (!writes && try_load_acquire(addr, r, op,
+                                          mo_acquires(mo) ? g->clock : fence_state(g)->pending_acquire)) {
+    // a load, done without the lock: nothing to record under it
   } else {
     ctx->sync.with_shard(addr, [&](SyncClock* existing, auto make) {
       r = op();

@@ -103,6 +103,17 @@ class SyncClock {
     for (int i = 0; i < n; i++) e_[i] = e_[i] > from[i] ? e_[i] : from[i];
   }
   const Epoch* data() const { return e_; }
+  // Copies the entries into out (room for kSlots) without the owner's lock,
+  // for a reader that validates the copy afterwards (SyncMap's sequence
+  // count): every field is read atomically, so a copy made while a writer
+  // changes the clock is torn but harmless, and thrown away.
+  int copy_unlocked(Epoch* out) const {
+    int n = __atomic_load_n(&used_, __ATOMIC_RELAXED);
+    Epoch* e = __atomic_load_n(&e_, __ATOMIC_RELAXED);
+    if (n > kSlots || (n > 0 && !e)) return 0;
+    for (int i = 0; i < n; i++) out[i] = __atomic_load_n(&e[i], __ATOMIC_RELAXED);
+    return n;
+  }
 
  private:
   // Entries [used_, n) become zero; storage grows by doubling.

@@ -22,6 +22,17 @@ void* reserve(std::size_t bytes, const char* what) {
 
 }  // namespace
 
+SyncMap::ShardLock::ShardLock(Shard& s) : s_(s) {
+  s_.lock.lock();
+  s_.seq.store(s_.seq.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_release);  // odd before any change is seen
+}
+
+SyncMap::ShardLock::~ShardLock() {
+  s_.seq.store(s_.seq.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  s_.lock.unlock();
+}
+
 SyncMap::SyncMap()
     : page_bits_(static_cast<std::atomic<uint64_t>*>(reserve(kPageBitsBytes, "the sync page map"))),
       top_(static_cast<std::atomic<std::atomic<uint32_t>*>*>(reserve(kTopEntries * sizeof(void*), "the sync map"))),
@@ -30,7 +41,7 @@ SyncMap::SyncMap()
 
 SyncMap::~SyncMap() {
   for (Shard& s : shards_) {
-    InternalLock l(s.lock);
+    ShardLock l(s);
     s.far.clear();
   }
   // Every record ever handed out that holds a clock: those on free lists
@@ -119,7 +130,7 @@ void SyncMap::erase_in_granule(Shard& s, std::atomic<uint32_t>* c, uintptr_t beg
 void SyncMap::erase(uintptr_t addr) {
   if (addr >= kUserSpaceEnd) {
     Shard& s = shard(addr);
-    InternalLock l(s.lock);
+    ShardLock l(s);
     s.far.erase(addr);
     return;
   }
@@ -140,7 +151,7 @@ void SyncMap::erase_range(uintptr_t begin, std::size_t size) {
     for (uintptr_t g = lo >> kGranuleShift, g_end = (hi + 7) >> kGranuleShift; g < g_end; g++, c++) {
       if (c->load(std::memory_order_relaxed) == 0) continue;
       Shard& s = shard(g << kGranuleShift);
-      InternalLock l(s.lock);
+      ShardLock l(s);
       erase_in_granule(s, c, begin, end);
     }
     // A free of the whole page leaves no key on it (a key made there
@@ -153,7 +164,7 @@ void SyncMap::erase_range(uintptr_t begin, std::size_t size) {
 std::size_t SyncMap::size() {
   std::size_t n = 0;
   for (Shard& s : shards_) {
-    InternalLock l(s.lock);
+    ShardLock l(s);
     n += s.live + s.far.size();
   }
   return n;

@@ -46,6 +46,22 @@ constexpr uintptr_t kUserSpaceEnd = uintptr_t{1} << 47;
 inline uintptr_t thread_sync_key(uintptr_t pthread_id) { return pthread_id | (uintptr_t{1} << 62); }
 
 class SyncMap {
+  struct Shard;
+
+  // The shard's lock, taken by every reader and writer of its chains and
+  // clocks; it moves the shard's sequence count to odd while held, so an
+  // unlocked reader (load_acquire) can tell that its copy may be torn.
+  class CSP_SCOPED_CAPABILITY ShardLock {
+   public:
+    explicit ShardLock(Shard& s) CSP_ACQUIRE(s.lock);
+    ~ShardLock() CSP_RELEASE();
+    ShardLock(const ShardLock&) = delete;
+    ShardLock& operator=(const ShardLock&) = delete;
+
+   private:
+    Shard& s_;
+  };
+
  public:
   SyncMap();
   ~SyncMap();
@@ -56,7 +72,7 @@ class SyncMap {
   template <class F>
   void with_clock(uintptr_t addr, F&& fn) {
     Shard& s = shard(addr);
-    InternalLock l(s.lock);
+    ShardLock l(s);
     fn(get_or_make(s, addr));
   }
 
@@ -65,7 +81,7 @@ class SyncMap {
   template <class F>
   bool with_existing(uintptr_t addr, F&& fn) {
     Shard& s = shard(addr);
-    InternalLock l(s.lock);
+    ShardLock l(s);
     SyncClock* c = find(s, addr);
     if (!c) return false;
     fn(*c);
@@ -77,15 +93,45 @@ class SyncMap {
   template <class F>
   void with_shard(uintptr_t addr, F&& fn) {
     Shard& s = shard(addr);
-    InternalLock l(s.lock);
+    ShardLock l(s);
     // The lambda runs inside fn, under the lock (the analysis cannot follow).
     fn(find(s, addr), [&]() CSP_NO_TSA -> SyncClock& { return get_or_make(s, addr); });
   }
 
   bool contains(uintptr_t addr) {
     Shard& s = shard(addr);
-    InternalLock l(s.lock);
+    ShardLock l(s);
     return find(s, addr) != nullptr;
+  }
+
+  // An acquiring load without the lock (polled flags and counters are read
+  // by many threads at once; an exclusive lock per read sends its line
+  // from core to core): runs `load`, then copies addr's clock into out
+  // (room for kSlots; *n = 0 if it has none). False if a writer of the
+  // shard came in between: the caller then takes the locked way. True
+  // means no release into the shard ran while the value was read and the
+  // clock copied, so the copy is the clock released with that value.
+  template <class Load>
+  bool load_acquire(uintptr_t addr, Load&& load, Epoch* out, int* n) {
+    if (addr >= kUserSpaceEnd) return false;
+    Shard& s = shard(addr);
+    const uint32_t before = s.seq.load(std::memory_order_acquire);
+    if (before & 1) return false;
+    load();
+    *n = 0;
+    if (std::atomic<uint32_t>* c = cell(addr, false)) {
+      int steps = 0;
+      for (uint32_t i = c->load(std::memory_order_acquire); i != 0 && steps < 64; steps++) {
+        const Record& r = records_[i];
+        if (__atomic_load_n(&r.key, __ATOMIC_RELAXED) == addr) {
+          *n = r.clock.copy_unlocked(out);
+          break;
+        }
+        i = __atomic_load_n(&r.next, __ATOMIC_RELAXED);
+      }
+    }
+    std::atomic_thread_fence(std::memory_order_acquire);
+    return s.seq.load(std::memory_order_relaxed) == before;
   }
 
   // Forgets the clocks of every object in [begin, begin + size): the memory
@@ -113,6 +159,7 @@ class SyncMap {
   };
   struct Shard {
     InternalMutex lock;
+    std::atomic<uint32_t> seq{0};  // odd while the lock is held
     uint32_t free_head CSP_GUARDED_BY(lock) = 0;
     std::size_t live CSP_GUARDED_BY(lock) = 0;  // user-space keys
     std::unordered_map<uintptr_t, SyncClock> far CSP_GUARDED_BY(lock);  // keys above user space

@@ -85,3 +85,30 @@ TEST_CASE("keys outside user space never die with freed memory", "[sync_map]") {
   m.erase(key);
   REQUIRE_FALSE(m.contains(key));
 }
+
+TEST_CASE("an unlocked load copies the clock released into its address", "[sync_map]") {
+  SyncMap m;
+  VectorClock releaser;
+  releaser.set(3, 17);
+  m.with_clock(0x7000, [&](SyncClock& c) { c.acquire(releaser); });
+  Epoch copy[kSlots];
+  int n = -1;
+  bool loaded = false;
+  REQUIRE(m.load_acquire(0x7000, [&] { loaded = true; }, copy, &n));
+  REQUIRE(loaded);
+  REQUIRE(n == 4);
+  REQUIRE(copy[3] == 17);
+  REQUIRE(m.load_acquire(0x7008, [] {}, copy, &n));  // no clock there: nothing to learn
+  REQUIRE(n == 0);
+}
+
+TEST_CASE("an unlocked load is refused while a writer holds the address's shard", "[sync_map]") {
+  SyncMap m;
+  Epoch copy[kSlots];
+  int n = 0;
+  m.with_clock(0x9000, [&](SyncClock&) {
+    // Same granule, same shard: its lock is held here, as by a release.
+    REQUIRE_FALSE(m.load_acquire(0x9004, [] {}, copy, &n));
+  });
+  REQUIRE(m.load_acquire(0x9004, [] {}, copy, &n));
+}
