@@ -46,11 +46,11 @@ void (*g_schedule_point)() = nullptr;
 // A load done optimistically (SyncMap::load_acquire): a polled flag or
 // counter read by several threads at once would otherwise take the
 // address's lock, and move its line between cores, on every read. Twice
-// at most; then the locked way.
-// `into` is the goroutine's clock (an acquiring load) or, once the program
-// uses fences, what its next acquire fence will learn (a relaxed load).
+// at most; then the locked way. `into` is the goroutine's clock (an
+// acquiring load) or, once the program uses fences, what its next acquire
+// fence will learn (a relaxed load).
 template <class T, class Op>
-bool try_load_acquire(uintptr_t addr, std::pair<T, bool>& r, Op& op, VectorClock& into) {
+bool try_load_unlocked(uintptr_t addr, std::pair<T, bool>& r, Op& op, VectorClock& into) {
   Epoch copy[kSlots];
   for (int attempt = 0; attempt < 2; attempt++) {
     int n = 0;
@@ -76,7 +76,7 @@ T atomic_op(volatile T* a, int mo, int failure_mo, bool reads, bool writes, uint
   if (!fences && !(reads && (mo_acquires(mo) || mo_acquires(failure_mo))) &&
       !(writes && mo_releases(mo))) {
     r = op();  // relaxed: no edge
-  } else if (!writes && try_load_acquire(addr, r, op,
+  } else if (!writes && try_load_unlocked(addr, r, op,
                                           mo_acquires(mo) ? g->clock : fence_state(g)->pending_acquire)) {
     // a load, done without the lock: nothing to record under it
   } else {

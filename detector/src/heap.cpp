@@ -9,11 +9,10 @@
 // program and its shadow together.
 //
 // Layout:
-//  - Meta cells: one uint32_t per 16 bytes of application memory (glibc's
-//    blocks start 16-aligned, at least 32 bytes apart), in 1 MiB blocks
-//    mapped on first use, one per 4 MiB application region, found through
-//    a reserved top array indexed by addr >> 22 (as the shadow). A cell
-//    holds the index of the record of the block that starts there, or 0.
+//  - Meta cells (meta_map.hpp): one uint32_t per 16 bytes of application
+//    memory (glibc's blocks start 16-aligned, at least 32 bytes apart). A
+//    cell holds the index of the record of the block that starts there,
+//    or 0.
 //  - Records: a reserved array, touched as it grows; index 0 is never used.
 //    Free records are kept on per-shard lists threaded through `size`.
 //
@@ -30,40 +29,29 @@
 //    kFreedPerShard frees (reports on freed memory).
 #include "heap.hpp"
 
-#include <sys/mman.h>
 #include <x86intrin.h>
 
 #include <atomic>
-#include <string>
 
 #include "check.hpp"
 #include "internal_mutex.hpp"
+#include "meta_map.hpp"
 
 namespace chansan {
 namespace {
 
-constexpr unsigned kAddressBits = 47;
-constexpr unsigned kRegionShift = 22;  // 4 MiB application regions
-constexpr unsigned kCellShift = 4;     // a cell per 16 bytes
-constexpr std::size_t kCellsPerRegion = std::size_t{1} << (kRegionShift - kCellShift);
-constexpr std::size_t kTopEntries = std::size_t{1} << (kAddressBits - kRegionShift);
-constexpr std::size_t kMaxRegions = 1 << 16;
+constexpr unsigned kCellShift = 4;  // a cell per 16 bytes
 constexpr uint32_t kMaxRecords = uint32_t{1} << 30;
 constexpr std::size_t kBigBlock = std::size_t{1} << 16;
 constexpr std::size_t kShards = 64;
 constexpr std::size_t kFreedPerShard = 64;
 constexpr uint32_t kFreshBatch = 64;
+constexpr std::size_t kMaxBig = 1 << 16;  // big blocks listed apart; past that, a report deep inside one may not name it
 // A region's cells, then a bit per 4 KiB page of them that ever held one
 // (the snapshot reads only those: reading the rest would fault in zero
 // pages by the hundred).
-constexpr std::size_t kCellPages = kCellsPerRegion * sizeof(uint32_t) / 4096;
-constexpr std::size_t kRegionAlloc = kCellsPerRegion * sizeof(uint32_t) + kCellPages / 8;
-
-void* reserve(std::size_t bytes, const char* what) {
-  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) fatal_error(std::string("cannot reserve address space for ") + what);
-  return p;
-}
+constexpr std::size_t kCellPages = (std::size_t{1} << (22 - kCellShift)) * sizeof(uint32_t) / 4096;
+using Cells = MetaMap<kCellShift, kCellPages / 8>;
 
 // 16 bytes: the goroutine id is kept in 32 bits (goroutines below 2^31,
 // threads from kThreadBase as 2^31 + their number); one that does not fit
@@ -104,59 +92,38 @@ struct BigBlock {
 };
 
 struct Table {
-  std::atomic<std::atomic<uint32_t>*>* top =
-      static_cast<std::atomic<std::atomic<uint32_t>*>*>(reserve(kTopEntries * sizeof(void*), "the heap table"));
-  std::atomic<uint32_t>* mapped = static_cast<std::atomic<uint32_t>*>(reserve(kMaxRegions * sizeof(uint32_t), "the heap table"));
-  std::atomic<std::size_t> regions{0};
-  Record* records = static_cast<Record*>(reserve(std::size_t{kMaxRecords} * sizeof(Record), "the heap table"));
+  Cells cells{"the heap table"};
+  Record* records = static_cast<Record*>(reserve_table(std::size_t{kMaxRecords} * sizeof(Record), "the heap table"));
   std::atomic<uint32_t> fresh{1};  // records below it have been handed out at least once
   Shard shards[kShards];
   InternalMutex big_lock;
   // Blocks of kBigBlock bytes or more, unordered; few (glibc serves them
   // by mmap from 128 KiB), so a report scans them all.
   BigBlock* big CSP_GUARDED_BY(big_lock) =
-      static_cast<BigBlock*>(reserve(kMaxRegions * sizeof(BigBlock), "the heap table"));
+      static_cast<BigBlock*>(reserve_table(kMaxBig * sizeof(BigBlock), "the heap table"));
   std::size_t big_count CSP_GUARDED_BY(big_lock) = 0;
 };
 
 Table& table() {
-  static Table* t = new (reserve(sizeof(Table), "the heap table")) Table;  // never destroyed: reports at exit
+  static Table* t = new (reserve_table(sizeof(Table), "the heap table")) Table;  // never destroyed: reports at exit
   return *t;
 }
 
 Shard& shard_of(uintptr_t start) { return table().shards[(start >> kCellShift) % kShards]; }
 
-std::atomic<uint32_t>* region_cells(uintptr_t index, bool create) {
-  Table& t = table();
-  if (index >= kTopEntries) return nullptr;
-  std::atomic<uint32_t>* r = t.top[index].load(std::memory_order_acquire);
-  if (r || !create) return r;
-  auto* fresh = static_cast<std::atomic<uint32_t>*>(reserve(kRegionAlloc, "the heap table"));
-  if (t.top[index].compare_exchange_strong(r, fresh, std::memory_order_acq_rel)) {
-    std::size_t n = t.regions.fetch_add(1, std::memory_order_relaxed);
-    if (n < kMaxRegions) t.mapped[n].store(static_cast<uint32_t>(index), std::memory_order_release);
-    return fresh;
-  }
-  munmap(fresh, kRegionAlloc);
-  return r;
-}
+std::atomic<uint32_t>* cell(uintptr_t addr, bool create) { return table().cells.cell(addr, create); }
 
 std::atomic<uint64_t>* page_bits(std::atomic<uint32_t>* region) {
-  return reinterpret_cast<std::atomic<uint64_t>*>(region + kCellsPerRegion);
+  return static_cast<std::atomic<uint64_t>*>(Cells::tail(region));
 }
 
 // Marks the page of cells that holds `c` as used (once per page).
 void mark_page(uintptr_t addr, std::atomic<uint32_t>* c) {
-  std::atomic<uint32_t>* region = c - ((addr & ((uintptr_t{1} << kRegionShift) - 1)) >> kCellShift);
+  std::atomic<uint32_t>* region = Cells::region_of(addr, c);
   const std::size_t page = static_cast<std::size_t>(c - region) * sizeof(uint32_t) / 4096;
   std::atomic<uint64_t>& w = page_bits(region)[page / 64];
   const uint64_t bit = uint64_t{1} << (page % 64);
   if (!(w.load(std::memory_order_relaxed) & bit)) w.fetch_or(bit, std::memory_order_relaxed);
-}
-
-std::atomic<uint32_t>* cell(uintptr_t addr, bool create) {
-  std::atomic<uint32_t>* r = region_cells(addr >> kRegionShift, create);
-  return r ? r + ((addr & ((uintptr_t{1} << kRegionShift) - 1)) >> kCellShift) : nullptr;
 }
 
 uint32_t take_record(Shard& s) CSP_REQUIRES(s.lock) {
@@ -192,7 +159,7 @@ void heap_add(uintptr_t start, const HeapBlock& b) {
   t.records[i] = Record{b.size, b.stack, pack_owner(b.goid)};
   if (b.size >= kBigBlock) {
     InternalLock l(t.big_lock);
-    if (t.big_count < kMaxRegions) t.big[t.big_count++] = BigBlock{start, b.size};
+    if (t.big_count < kMaxBig) t.big[t.big_count++] = BigBlock{start, b.size};
   }
   mark_page(start, c);
   uint32_t old = c->exchange(i, std::memory_order_release);
@@ -229,18 +196,16 @@ bool heap_remove(uintptr_t start, HeapBlock& b) {
 void heap_snapshot(std::vector<std::pair<uintptr_t, std::size_t>>& out) {
   Table& t = table();
   out.clear();
-  std::size_t n = t.regions.load(std::memory_order_acquire);
-  if (n > kMaxRegions) n = kMaxRegions;
-  for (std::size_t k = 0; k < n; k++) {
-    uintptr_t index = t.mapped[k].load(std::memory_order_acquire);
-    std::atomic<uint32_t>* r = t.top[index].load(std::memory_order_acquire);
+  for (std::size_t k = 0; k < t.cells.regions(); k++) {
+    std::atomic<uint32_t>* r = t.cells.region(k);
     if (!r) continue;  // counted, not yet stored
+    const uintptr_t base = t.cells.base(k);
     constexpr std::size_t kCellsPerPage = 4096 / sizeof(uint32_t);
     for (std::size_t page = 0; page < kCellPages; page++) {
       if (!(page_bits(r)[page / 64].load(std::memory_order_acquire) & (uint64_t{1} << (page % 64)))) continue;
       for (std::size_t j = page * kCellsPerPage; j < (page + 1) * kCellsPerPage; j++) {
         uint32_t i = r[j].load(std::memory_order_acquire);
-        if (i) out.push_back({(index << kRegionShift) | (j << kCellShift), t.records[i].size});
+        if (i) out.push_back({base | (j << kCellShift), t.records[i].size});
       }
     }
   }
@@ -266,7 +231,7 @@ bool heap_find(uintptr_t addr, uintptr_t& start, HeapBlock& b) {
   for (uintptr_t a = addr & ~((uintptr_t{1} << kCellShift) - 1);; a -= uintptr_t{1} << kCellShift) {
     std::atomic<uint32_t>* c = cell(a, false);
     if (!c) {  // a region never used: skip to the end of the one below
-      uintptr_t below = (a >> kRegionShift) << kRegionShift;
+      uintptr_t below = (a >> Cells::kRegionShift) << Cells::kRegionShift;
       if (below == 0 || below - 1 < lo) break;
       a = below;  // the loop steps to below - 16
       continue;

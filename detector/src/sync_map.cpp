@@ -4,7 +4,6 @@
 #include <sys/mman.h>
 
 #include <new>
-#include <string>
 
 #include "check.hpp"
 
@@ -13,12 +12,6 @@ namespace {
 
 constexpr std::size_t kPageBitsBytes = (kUserSpaceEnd >> 12) / 8;
 constexpr uint32_t kFreshBatch = 64;
-
-void* reserve(std::size_t bytes, const char* what) {
-  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) fatal_error(std::string("cannot reserve address space for ") + what);
-  return p;
-}
 
 }  // namespace
 
@@ -34,10 +27,8 @@ SyncMap::ShardLock::~ShardLock() {
 }
 
 SyncMap::SyncMap()
-    : page_bits_(static_cast<std::atomic<uint64_t>*>(reserve(kPageBitsBytes, "the sync page map"))),
-      top_(static_cast<std::atomic<std::atomic<uint32_t>*>*>(reserve(kTopEntries * sizeof(void*), "the sync map"))),
-      records_(static_cast<Record*>(reserve(std::size_t{kMaxRecords} * sizeof(Record), "the sync map"))),
-      mapped_(static_cast<std::atomic<uint32_t>*>(reserve(kMaxRegions * sizeof(uint32_t), "the sync map"))) {}
+    : page_bits_(static_cast<std::atomic<uint64_t>*>(reserve_table(kPageBitsBytes, "the sync page map"))),
+      records_(static_cast<Record*>(reserve_table(std::size_t{kMaxRecords} * sizeof(Record), "the sync map"))) {}
 
 SyncMap::~SyncMap() {
   for (Shard& s : shards_) {
@@ -48,26 +39,8 @@ SyncMap::~SyncMap() {
   // were destroyed when freed and hold none (e_ == nullptr after reset).
   const uint32_t n = fresh_.load(std::memory_order_relaxed);
   for (uint32_t i = 1; i < n && i < kMaxRecords; i++) records_[i].clock.~SyncClock();
-  std::size_t regions = regions_.load() < kMaxRegions ? regions_.load() : kMaxRegions;
-  for (std::size_t i = 0; i < regions; i++)
-    munmap(top_[mapped_[i].load(std::memory_order_relaxed)].load(std::memory_order_relaxed),
-           kCellsPerRegion * sizeof(uint32_t));
-  munmap(mapped_, kMaxRegions * sizeof(uint32_t));
   munmap(records_, std::size_t{kMaxRecords} * sizeof(Record));
-  munmap(top_, kTopEntries * sizeof(void*));
   munmap(page_bits_, kPageBitsBytes);
-}
-
-std::atomic<uint32_t>* SyncMap::map_region(uintptr_t index) {
-  auto* fresh = static_cast<std::atomic<uint32_t>*>(reserve(kCellsPerRegion * sizeof(uint32_t), "the sync map"));
-  std::atomic<uint32_t>* expected = nullptr;
-  if (top_[index].compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) {
-    std::size_t n = regions_.fetch_add(1, std::memory_order_relaxed);
-    if (n < kMaxRegions) mapped_[n].store(static_cast<uint32_t>(index), std::memory_order_relaxed);
-    return fresh;
-  }
-  munmap(fresh, kCellsPerRegion * sizeof(uint32_t));  // another thread mapped it first
-  return expected;
 }
 
 uint32_t SyncMap::take_record(Shard& s) {

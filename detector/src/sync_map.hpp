@@ -3,9 +3,7 @@
 // objects of detector/DESIGN.md, "Goroutines and edges".
 //
 // Layout (as ThreadSanitizer's meta shadow): a meta cell of 4 bytes per
-// 8-byte granule of memory, in 2 MiB blocks mapped on first use (one per
-// 4 MiB region, through a reserved top array indexed by addr >> 22),
-// holds the first of a chain of 32-byte records, one per key in that
+// 8-byte granule of memory (meta_map.hpp) holds the first of a chain of 32-byte records, one per key in that
 // granule (atomic<bool> flags put up to 8 there). A lookup is a cell load
 // and a short chain; no hashing, no allocation but the clock's entries.
 //
@@ -35,6 +33,7 @@
 
 #include "clock.hpp"
 #include "internal_mutex.hpp"
+#include "meta_map.hpp"
 
 namespace chansan {
 
@@ -147,9 +146,6 @@ class SyncMap {
   static constexpr std::size_t kShards = 64;
   static constexpr unsigned kPageShift = 12;
   static constexpr unsigned kGranuleShift = 3;
-  static constexpr unsigned kRegionShift = 22;
-  static constexpr std::size_t kCellsPerRegion = std::size_t{1} << (kRegionShift - kGranuleShift);
-  static constexpr std::size_t kTopEntries = kUserSpaceEnd >> kRegionShift;
   static constexpr uint32_t kMaxRecords = uint32_t{1} << 28;
 
   struct Record {
@@ -172,14 +168,7 @@ class SyncMap {
   }
   // The granule's meta cell; null if its region was never mapped and
   // `create` is false.
-  std::atomic<uint32_t>* cell(uintptr_t addr, bool create) {
-    std::atomic<uint32_t>* r = top_[addr >> kRegionShift].load(std::memory_order_acquire);
-    if (__builtin_expect(r == nullptr, 0)) {
-      if (!create) return nullptr;
-      r = map_region(addr >> kRegionShift);
-    }
-    return r + ((addr & ((uintptr_t{1} << kRegionShift) - 1)) >> kGranuleShift);
-  }
+  std::atomic<uint32_t>* cell(uintptr_t addr, bool create) { return cells_.cell(addr, create); }
   SyncClock* find(Shard& s, uintptr_t addr) CSP_REQUIRES(s.lock) {
     if (__builtin_expect(addr >= kUserSpaceEnd, 0)) return find_far(s, addr);
     std::atomic<uint32_t>* c = cell(addr, false);
@@ -190,19 +179,15 @@ class SyncMap {
   }
   SyncClock* find_far(Shard& s, uintptr_t addr) CSP_REQUIRES(s.lock);
   SyncClock& get_or_make(Shard& s, uintptr_t addr) CSP_REQUIRES(s.lock);
-  std::atomic<uint32_t>* map_region(uintptr_t index);
   uint32_t take_record(Shard& s) CSP_REQUIRES(s.lock);
   // Drops the keys in [begin, end) from the chain at `c` (its shard locked).
   void erase_in_granule(Shard& s, std::atomic<uint32_t>* c, uintptr_t begin, uintptr_t end) CSP_REQUIRES(s.lock);
 
   std::atomic<uint64_t>* page_bits_;
-  std::atomic<std::atomic<uint32_t>*>* top_;
+  MetaMap<kGranuleShift> cells_{"the sync map"};
   Record* records_;
   std::atomic<uint32_t> fresh_{1};  // records below it were handed out at least once
   std::atomic<std::size_t> examined_{0};
-  std::atomic<std::size_t> regions_{0};
-  static constexpr std::size_t kMaxRegions = 1 << 16;
-  std::atomic<uint32_t>* mapped_;  // indices in top_ of mapped regions, for the destructor
   Shard shards_[kShards];
 };
 
