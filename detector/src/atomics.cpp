@@ -50,16 +50,32 @@ void (*g_schedule_point)() = nullptr;
 // acquiring load) or, once the program uses fences, what its next acquire
 // fence will learn (a relaxed load).
 template <class T, class Op>
-bool try_load_unlocked(uintptr_t addr, std::pair<T, bool>& r, Op& op, VectorClock& into) {
+bool try_load_unlocked(uintptr_t addr, std::pair<T, bool>& r, Op& op, VectorClock& into,
+                       uint64_t* version = nullptr) {
   Epoch copy[kSlots];
   for (int attempt = 0; attempt < 2; attempt++) {
     int n = 0;
-    if (ctx->sync.load_acquire(addr, [&] { r = op(); }, copy, &n)) {
+    if (ctx->sync.load_acquire(addr, [&] { r = op(); }, copy, &n, version)) {
       if (n > 0) into.acquire(copy, n);
       return true;
     }
   }
   return false;
+}
+
+// A relaxed load once fences are in use: its clock goes to what the next
+// acquire fence learns. Polling loops (a semaphore's spin, a queue's
+// indices) do this tens of times per item; if the address's clock is
+// the one last put there, only the load is done.
+template <class T, class Op>
+bool try_relaxed_load_unlocked(GState* g, uintptr_t addr, std::pair<T, bool>& r, Op& op) {
+  FenceState* f = fence_state(g);
+  FenceState::Seen& seen = f->seen_for(addr);
+  if (seen.addr == addr && ctx->sync.load_if_unchanged(addr, seen.version, [&] { r = op(); })) return true;
+  uint64_t version = 0;
+  if (!try_load_unlocked(addr, r, op, f->pending_acquire, &version)) return false;
+  seen = {addr, version};
+  return true;
 }
 
 template <class T, class Op>
@@ -73,11 +89,13 @@ T atomic_op(volatile T* a, int mo, int failure_mo, bool reads, bool writes, uint
   const bool fences = ctx->fences_used.load(std::memory_order_relaxed);
   std::pair<T, bool> r;
   bool released = false;
-  if (!fences && !(reads && (mo_acquires(mo) || mo_acquires(failure_mo))) &&
+  // A relaxed store makes no edge unless a release fence came before it.
+  const bool plain_store = !reads && !(g->fence && g->fence->have_release);
+  if ((!fences || plain_store) && !(reads && (mo_acquires(mo) || mo_acquires(failure_mo))) &&
       !(writes && mo_releases(mo))) {
     r = op();  // relaxed: no edge
-  } else if (!writes && try_load_unlocked(addr, r, op,
-                                          mo_acquires(mo) ? g->clock : fence_state(g)->pending_acquire)) {
+  } else if (!writes && (mo_acquires(mo) ? try_load_unlocked(addr, r, op, g->clock)
+                                         : try_relaxed_load_unlocked(g, addr, r, op))) {
     // a load, done without the lock: nothing to record under it
   } else {
     ctx->sync.with_shard(addr, [&](SyncClock* existing, auto make) {

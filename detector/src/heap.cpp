@@ -14,7 +14,10 @@
 //    cell holds the index of the record of the block that starts there,
 //    or 0.
 //  - Records: a reserved array, touched as it grows; index 0 is never used.
-//    Free records are kept on per-shard lists threaded through `size`.
+//    Free records sit in a cache per thread (up to kCacheMax) and, in
+//    batches of kBatch chained through `size`, on one shared list. A
+//    thread's cache goes back to a shard when it ends (heap_thread_exit);
+//    one that ends otherwise keeps at most kCacheMax records from reuse.
 //
 // Invariants:
 //  - A cell is set by the thread that allocated the block, after malloc
@@ -45,7 +48,8 @@ constexpr uint32_t kMaxRecords = uint32_t{1} << 30;
 constexpr std::size_t kBigBlock = std::size_t{1} << 16;
 constexpr std::size_t kShards = 64;
 constexpr std::size_t kFreedPerShard = 64;
-constexpr uint32_t kFreshBatch = 64;
+constexpr uint32_t kBatch = 32;  // records a thread's cache takes or gives back at once
+constexpr uint32_t kCacheMax = 2 * kBatch;
 constexpr std::size_t kMaxBig = 1 << 16;  // big blocks listed apart; past that, a report deep inside one may not name it
 // A region's cells, then a bit per 4 KiB page of them that ever held one
 // (the snapshot reads only those: reading the rest would fault in zero
@@ -79,11 +83,17 @@ struct FreedBlock {
   uint64_t when = 0;  // the time stamp counter at the free: which of two came last
 };
 
-struct Shard {
+// A line at least each (a shard's lock is taken by every malloc and free
+// of its blocks): neighbours must not share it.
+struct alignas(64) Shard {
   InternalMutex lock;
-  uint32_t free_head CSP_GUARDED_BY(lock) = 0;  // a list of free records through Record::size
   FreedBlock freed[kFreedPerShard] CSP_GUARDED_BY(lock);
   std::size_t freed_next CSP_GUARDED_BY(lock) = 0;
+};
+
+struct RecordCache {
+  uint32_t n;
+  uint32_t idx[kCacheMax];
 };
 
 struct BigBlock {
@@ -96,7 +106,11 @@ struct Table {
   Record* records = static_cast<Record*>(reserve_table(std::size_t{kMaxRecords} * sizeof(Record), "the heap table"));
   std::atomic<uint32_t> fresh{1};  // records below it have been handed out at least once
   Shard shards[kShards];
-  InternalMutex big_lock;
+  // Free records, a batch each (give_batch): taken once per kBatch
+  // allocations or frees, so one lock serves all threads.
+  alignas(64) InternalMutex batch_lock;
+  uint32_t batches CSP_GUARDED_BY(batch_lock) = 0;
+  alignas(64) InternalMutex big_lock;
   // Blocks of kBigBlock bytes or more, unordered; few (glibc serves them
   // by mmap from 128 KiB), so a report scans them all.
   BigBlock* big CSP_GUARDED_BY(big_lock) =
@@ -126,17 +140,54 @@ void mark_page(uintptr_t addr, std::atomic<uint32_t>* c) {
   if (!(w.load(std::memory_order_relaxed) & bit)) w.fetch_or(bit, std::memory_order_relaxed);
 }
 
-uint32_t take_record(Shard& s) CSP_REQUIRES(s.lock) {
-  Table& t = table();
-  if (s.free_head == 0) {  // a batch of never-used records
-    uint32_t first = t.fresh.fetch_add(kFreshBatch, std::memory_order_relaxed);
-    if (first > kMaxRecords - kFreshBatch) fatal_error("more live heap blocks than the detector can track (2^30)");
-    for (uint32_t i = 0; i < kFreshBatch; i++) t.records[first + i].size = i + 1 < kFreshBatch ? first + i + 1 : 0;
-    s.free_head = first;
+// A thread's own free records. Most mallocs take one here and most frees
+// give one back, without a lock: a queue's producer allocates what its
+// consumer frees, and on a shared list both took one lock per block. A
+// full cache gives kBatch records back to a shard at once, as a batch.
+__thread RecordCache tls_records;
+
+// A batch of free records on a shard's list: a chain through Record::size;
+// its first record holds the next batch in `stack`, and
+// nothing else (it is walked outside the lock by whoever takes it).
+void give_batch(Table& t, const uint32_t* idx, uint32_t n) {
+  if (n == 0) return;
+  for (uint32_t k = 0; k + 1 < n; k++) t.records[idx[k]].size = idx[k + 1];
+  t.records[idx[n - 1]].size = 0;
+  InternalLock l(t.batch_lock);
+  t.records[idx[0]].stack = t.batches;
+  t.batches = idx[0];
+}
+
+void refill(Table& t, RecordCache& c) {
+  uint32_t head;
+  {
+    InternalLock l(t.batch_lock);
+    head = t.batches;
+    if (head) t.batches = t.records[head].stack;
   }
-  uint32_t i = s.free_head;
-  s.free_head = static_cast<uint32_t>(t.records[i].size);
-  return i;
+  if (head == 0) {  // a batch of never-used records
+    const uint32_t first = t.fresh.fetch_add(kBatch, std::memory_order_relaxed);
+    if (first > kMaxRecords - kBatch) fatal_error("more live heap blocks than the detector can track (2^30)");
+    for (uint32_t k = 0; k < kBatch; k++) c.idx[c.n++] = first + kBatch - 1 - k;
+    return;
+  }
+  // Walked outside the lock: the batch is this thread's now.
+  for (uint32_t i = head; i != 0 && c.n < kCacheMax; i = static_cast<uint32_t>(t.records[i].size)) c.idx[c.n++] = i;
+}
+
+uint32_t take_record(Table& t) {
+  RecordCache& c = tls_records;
+  if (c.n == 0) refill(t, c);
+  return c.idx[--c.n];
+}
+
+void give_record(Table& t, uint32_t i) {
+  RecordCache& c = tls_records;
+  if (c.n == kCacheMax) {
+    c.n -= kBatch;
+    give_batch(t, c.idx + c.n, kBatch);
+  }
+  c.idx[c.n++] = i;
 }
 
 HeapBlock to_block(const Record& r) { return HeapBlock{r.size, r.stack, unpack_owner(r.owner)}; }
@@ -150,12 +201,7 @@ void heap_add(uintptr_t start, const HeapBlock& b) {
   CHANSAN_CHECK((start & ((uintptr_t{1} << kCellShift) - 1)) == 0);
   std::atomic<uint32_t>* c = cell(start, true);
   if (!c) return;  // above user space: not a block malloc could return
-  Shard& s = shard_of(start);
-  uint32_t i;
-  {
-    InternalLock l(s.lock);
-    i = take_record(s);
-  }
+  const uint32_t i = take_record(t);
   t.records[i] = Record{b.size, b.stack, pack_owner(b.goid)};
   if (b.size >= kBigBlock) {
     InternalLock l(t.big_lock);
@@ -163,11 +209,7 @@ void heap_add(uintptr_t start, const HeapBlock& b) {
   }
   mark_page(start, c);
   uint32_t old = c->exchange(i, std::memory_order_release);
-  if (old != 0) {  // a block freed behind the detector's back (never through free): forget it
-    InternalLock l(s.lock);
-    t.records[old].size = s.free_head;
-    s.free_head = old;
-  }
+  if (old != 0) give_record(t, old);  // a block freed behind the detector's back (never through free): forget it
 }
 
 bool heap_remove(uintptr_t start, HeapBlock& b) {
@@ -186,10 +228,11 @@ bool heap_remove(uintptr_t start, HeapBlock& b) {
       }
   }
   Shard& s = shard_of(start);
-  InternalLock l(s.lock);
-  s.freed[s.freed_next++ % kFreedPerShard] = {start, b, __rdtsc()};
-  t.records[i].size = s.free_head;
-  s.free_head = i;
+  {
+    InternalLock l(s.lock);
+    s.freed[s.freed_next++ % kFreedPerShard] = {start, b, __rdtsc()};
+  }
+  give_record(t, i);
   return true;
 }
 
@@ -209,6 +252,16 @@ void heap_snapshot(std::vector<std::pair<uintptr_t, std::size_t>>& out) {
       }
     }
   }
+}
+
+std::size_t heap_records_used() { return table().fresh.load(std::memory_order_relaxed) - 1; }
+
+void heap_thread_exit() {
+  RecordCache& c = tls_records;
+  if (c.n == 0) return;
+  Table& t = table();
+  give_batch(t, c.idx, c.n);
+  c.n = 0;
 }
 
 bool heap_find(uintptr_t addr, uintptr_t& start, HeapBlock& b) {

@@ -32,6 +32,10 @@ struct HeapBlock {
 void heap_add(uintptr_t start, const HeapBlock& b);
 bool heap_remove(uintptr_t start, HeapBlock& b);
 bool heap_find(uintptr_t addr, uintptr_t& start, HeapBlock& b);
+// Records ever handed out (a test's measure of the table's growth).
+std::size_t heap_records_used();
+// The ending thread's cache of free records goes back for others to use.
+void heap_thread_exit();
 // Every live block as (start, size), unordered (the deadlock detector's
 // search, while the program holds still).
 void heap_snapshot(std::vector<std::pair<uintptr_t, std::size_t>>& out);

@@ -172,6 +172,7 @@ struct ThreadEnd {
         hooks::goroutine_free(reinterpret_cast<hooks::GoroutineState*>(g));
       }
     }
+    heap_thread_exit();
     user_thread_exited();
   }
 };

@@ -34,7 +34,19 @@ struct Slot;
 struct FenceState {
   VectorClock at_release_fence;  // the clock as of the last release fence
   bool have_release = false;
-  VectorClock pending_acquire;   // clocks seen by relaxed loads since the last acquire fence
+  // The clocks seen by relaxed loads so far, joined: what the next acquire
+  // fence learns. It only grows (learning a clock twice changes nothing).
+  VectorClock pending_acquire;
+  // Which clocks are already in pending_acquire: the address and its
+  // shard's sequence count (SyncMap::load_acquire's version) when copied,
+  // by address bits. A polling loop then copies a clock only when it
+  // changed.
+  static constexpr unsigned kSeen = 8;
+  struct Seen {
+    uintptr_t addr = 0;
+    uint64_t version = 0;
+  } seen[kSeen];
+  Seen& seen_for(uintptr_t addr) { return seen[(addr >> 3) % kSeen]; }
 };
 
 struct GState {
@@ -118,10 +130,13 @@ struct Context {
   ShadowMap shadow;
   SyncMap sync;
   Slot slots[kSlots];
-  std::atomic<bool> fences_used{false};
+  // Read by every atomic operation: a line of its own, with the other
+  // read-mostly fields, none of whose neighbours is written often.
+  alignas(64) std::atomic<bool> fences_used{false};
   std::atomic<int> reports{0};
   int log_fd = 2;
   hooks::StackOwnerFn stack_owner = nullptr;
+  char tail_pad[64];  // what the allocator puts after the context is on another line
 };
 
 extern Context* ctx;

@@ -110,11 +110,13 @@ class SyncMap {
   // shard came in between: the caller then takes the locked way. True
   // means no release into the shard ran while the value was read and the
   // clock copied, so the copy is the clock released with that value.
+  // On success, *version (if given) is the shard's sequence count the copy
+  // was taken at: while the count stays there, addr's clock is the same.
   template <class Load>
-  bool load_acquire(uintptr_t addr, Load&& load, Epoch* out, int* n) {
+  bool load_acquire(uintptr_t addr, Load&& load, Epoch* out, int* n, uint64_t* version = nullptr) {
     if (addr >= kUserSpaceEnd) return false;
     Shard& s = shard(addr);
-    const uint32_t before = s.seq.load(std::memory_order_acquire);
+    const uint64_t before = s.seq.load(std::memory_order_acquire);
     if (before & 1) return false;
     load();
     *n = 0;
@@ -130,7 +132,22 @@ class SyncMap {
       }
     }
     std::atomic_thread_fence(std::memory_order_acquire);
+    if (version) *version = before;
     return s.seq.load(std::memory_order_relaxed) == before;
+  }
+
+  // Runs `load` and returns true if addr's shard is at `version` (from
+  // load_acquire) before and after it: no writer came in since that copy,
+  // so the value read came with the clock already copied. A loop polling
+  // an address nobody writes reads two lines that stay in its cache, and
+  // looks nothing up. False: the caller copies the clock again.
+  template <class Load>
+  bool load_if_unchanged(uintptr_t addr, uint64_t version, Load&& load) {
+    Shard& s = shard(addr);
+    if (s.seq.load(std::memory_order_acquire) != version) return false;
+    load();
+    std::atomic_thread_fence(std::memory_order_acquire);
+    return s.seq.load(std::memory_order_relaxed) == version;
   }
 
   // Forgets the clocks of every object in [begin, begin + size): the memory
@@ -153,9 +170,11 @@ class SyncMap {
     uint32_t next;  // the next record of the granule's chain, or of a free list; 0 ends
     SyncClock clock;
   };
-  struct Shard {
+  // A line each: threads working on different shards must not move each
+  // other's lock and sequence count between cores.
+  struct alignas(64) Shard {
     InternalMutex lock;
-    std::atomic<uint32_t> seq{0};  // odd while the lock is held
+    std::atomic<uint64_t> seq{0};  // odd while the lock is held; never wraps
     uint32_t free_head CSP_GUARDED_BY(lock) = 0;
     std::size_t live CSP_GUARDED_BY(lock) = 0;  // user-space keys
     std::unordered_map<uintptr_t, SyncClock> far CSP_GUARDED_BY(lock);  // keys above user space
