@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <thread>
 #include <vector>
 
 #include "clock.hpp"
@@ -126,6 +127,32 @@ TEST_CASE("the stack depot gives equal stacks one id and returns them", "[depot]
   REQUIRE(depot_get(ia) == a);
   REQUIRE(depot_put(nullptr, 0) == 0);
   REQUIRE(depot_get(0).empty());
+}
+
+// Each thread remembers its last stacks (no lock for a site in a loop):
+// what it remembers must be the id the shared depot gave, on any thread,
+// and a stack that only shares a hash slot must not take another's id.
+TEST_CASE("a stack has one id whichever thread puts it, however often", "[depot]") {
+  std::vector<std::vector<uintptr_t>> stacks;
+  for (uintptr_t k = 0; k < 40; k++) stacks.push_back({0x5000, 0x6000 + k, k % 3});
+  auto ids_on_this_thread = [&] {
+    std::vector<uint32_t> ids;
+    for (int round = 0; round < 3; round++)
+      for (auto& st : stacks) {
+        uint32_t id = depot_put(st.data(), st.size());
+        if (round == 0) ids.push_back(id);
+        else REQUIRE(ids[&st - stacks.data()] == id);
+      }
+    return ids;
+  };
+  const std::vector<uint32_t> here = ids_on_this_thread();
+  std::vector<uint32_t> there;
+  std::thread([&] { there = ids_on_this_thread(); }).join();
+  REQUIRE(here == there);
+  for (std::size_t i = 0; i < stacks.size(); i++) {
+    REQUIRE(depot_get(here[i]) == stacks[i]);
+    for (std::size_t j = 0; j < i; j++) REQUIRE(here[i] != here[j]);
+  }
 }
 
 TEST_CASE("a clock joins only the slots in use", "[clock]") {
