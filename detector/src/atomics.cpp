@@ -112,6 +112,10 @@ T atomic_op(volatile T* a, int mo, int failure_mo, bool reads, bool writes, uint
           if (reads && mo_acquires(eff)) acquire_from(g->clock, c);
           release_into(g, c);
           released = true;
+          // The clock is now this goroutine's own, which its relaxed loads
+          // have nothing to learn from: a producer's next relaxed load of
+          // its own index need not copy it.
+          if (!reads && g->fence) g->fence->seen_for(addr) = {addr, ctx->sync.version_at_unlock(addr)};
         } else {
           if (wrote && fences && g->fence && g->fence->have_release)
             make().acquire(g->fence->at_release_fence);  // relaxed store after a release fence
@@ -182,13 +186,33 @@ struct Ops {
       return __atomic_load_n(a, __ATOMIC_SEQ_CST);
     }
   }
-  static void store(volatile T* a, T v) {
+  // A seq_cst store as one (an xchg on x86); any other as a release store,
+  // at least as strong as asked and a plain move on x86.
+  static void store(volatile T* a, T v, int mo) {
     if constexpr (sizeof(T) == 16) {
       InternalLock l(wide_lock(a));
       *a = v;
-    } else {
+    } else if (mo == __ATOMIC_SEQ_CST) {
       __atomic_store_n(a, v, __ATOMIC_SEQ_CST);
+    } else {
+      __atomic_store_n(a, v, __ATOMIC_RELEASE);
     }
+  }
+  // The read-modify-writes the hardware does in one instruction (lock xadd,
+  // xchg, ...): a compare-exchange loop retries under contention, and the
+  // program's counters are contended.
+  static T fetch_add(volatile T* a, T v) { return native(a, v, [](volatile T* p, T x) { return __atomic_fetch_add(p, x, __ATOMIC_SEQ_CST); }, [](T o, T x) { return static_cast<T>(o + x); }); }
+  static T fetch_sub(volatile T* a, T v) { return native(a, v, [](volatile T* p, T x) { return __atomic_fetch_sub(p, x, __ATOMIC_SEQ_CST); }, [](T o, T x) { return static_cast<T>(o - x); }); }
+  static T fetch_and(volatile T* a, T v) { return native(a, v, [](volatile T* p, T x) { return __atomic_fetch_and(p, x, __ATOMIC_SEQ_CST); }, [](T o, T x) { return static_cast<T>(o & x); }); }
+  static T fetch_or(volatile T* a, T v) { return native(a, v, [](volatile T* p, T x) { return __atomic_fetch_or(p, x, __ATOMIC_SEQ_CST); }, [](T o, T x) { return static_cast<T>(o | x); }); }
+  static T fetch_xor(volatile T* a, T v) { return native(a, v, [](volatile T* p, T x) { return __atomic_fetch_xor(p, x, __ATOMIC_SEQ_CST); }, [](T o, T x) { return static_cast<T>(o ^ x); }); }
+  static T exchange(volatile T* a, T v) { return native(a, v, [](volatile T* p, T x) { return __atomic_exchange_n(p, x, __ATOMIC_SEQ_CST); }, [](T, T x) { return x; }); }
+  static T fetch_nand(volatile T* a, T v) { return rmw(a, [&](T o) { return static_cast<T>(~(o & v)); }); }
+
+  template <class Native, class F>
+  static T native(volatile T* a, T v, Native op, F f) {
+    if constexpr (sizeof(T) == 16) return rmw(a, [&](T o) { return f(o, v); });
+    else return op(a, v);
   }
   template <class F>
   static T rmw(volatile T* a, F f) {  // returns the old value
@@ -228,11 +252,10 @@ using u128 = unsigned __int128;
 
 extern "C" {
 
-#define CHANSAN_RMW(N, T, NAME, EXPR)                                                           \
+#define CHANSAN_RMW(N, T, NAME)                                                                 \
   T __chansan_atomic##N##_##NAME(volatile T* a, T v, int mo) {                                   \
-    return atomic_op<T>(a, mo, mo, true, true, CS_PC, [&] {                                      \
-      return std::pair<T, bool>(Ops<T>::rmw(a, [&](T o) { return static_cast<T>(EXPR); }), true); \
-    });                                                                                          \
+    return atomic_op<T>(a, mo, mo, true, true, CS_PC,                                            \
+                        [&] { return std::pair<T, bool>(Ops<T>::NAME(a, v), true); });           \
   }
 #define CHANSAN_ATOMICS(N, T)                                                                    \
   T __chansan_atomic##N##_load(const volatile T* a, int mo) {                                    \
@@ -241,17 +264,17 @@ extern "C" {
   }                                                                                              \
   void __chansan_atomic##N##_store(volatile T* a, T v, int mo) {                                 \
     atomic_op<T>(a, mo, mo, false, true, CS_PC, [&] {                                            \
-      Ops<T>::store(a, v);                                                                       \
+      Ops<T>::store(a, v, mo);                                                                   \
       return std::pair<T, bool>(T{}, true);                                                      \
     });                                                                                          \
   }                                                                                              \
-  CHANSAN_RMW(N, T, exchange, v)                                                                 \
-  CHANSAN_RMW(N, T, fetch_add, o + v)                                                            \
-  CHANSAN_RMW(N, T, fetch_sub, o - v)                                                            \
-  CHANSAN_RMW(N, T, fetch_and, o & v)                                                            \
-  CHANSAN_RMW(N, T, fetch_or, o | v)                                                             \
-  CHANSAN_RMW(N, T, fetch_xor, o ^ v)                                                            \
-  CHANSAN_RMW(N, T, fetch_nand, ~(o & v))                                                        \
+  CHANSAN_RMW(N, T, exchange)                                                                    \
+  CHANSAN_RMW(N, T, fetch_add)                                                                   \
+  CHANSAN_RMW(N, T, fetch_sub)                                                                   \
+  CHANSAN_RMW(N, T, fetch_and)                                                                   \
+  CHANSAN_RMW(N, T, fetch_or)                                                                    \
+  CHANSAN_RMW(N, T, fetch_xor)                                                                   \
+  CHANSAN_RMW(N, T, fetch_nand)                                                                  \
   T __chansan_atomic##N##_compare_exchange_val(volatile T* a, T expected, T desired, int smo,   \
                                                int fmo) {                                        \
     return atomic_op<T>(a, smo, fmo, true, true, CS_PC, [&] {                                    \

@@ -97,6 +97,10 @@ class SyncMap {
     fn(find(s, addr), [&]() CSP_NO_TSA -> SyncClock& { return get_or_make(s, addr); });
   }
 
+  // Inside with_shard's fn: the version (load_acquire's) addr's shard will
+  // be at once the lock is let go.
+  uint64_t version_at_unlock(uintptr_t addr) { return shard(addr).seq.load(std::memory_order_relaxed) + 1; }
+
   bool contains(uintptr_t addr) {
     Shard& s = shard(addr);
     ShardLock l(s);
